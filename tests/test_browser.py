@@ -1,0 +1,94 @@
+"""What a reader does, in headless Chromium (Debian's package, driven by Playwright)."""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(settings.BASE_DIR) / "var" / "screenshots"))
+WIDTHS = {"phone": 390, "desktop": 1280}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def loaded_archive(transactional_db):
+    from articles.archive import load_archive
+
+    load_archive()
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def page(request, browser):
+    context = browser.new_context(viewport={"width": WIDTHS[request.param], "height": 900})
+    page = context.new_page()
+    page.width_name = request.param
+    yield page
+    context.close()
+
+
+def shoot(page, name):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"{name}-{page.width_name}.png", full_page=True)
+
+
+def test_reader_follows_teaser_and_lead_story_then_switches_to_english(live_server, loaded_archive, page):
+    page.goto(f"{live_server.url}/zh-hans/")
+    shoot(page, "home-zh-hans")
+
+    page.locator(".sidebar").get_by_role("link", name="金融支持文化产业复苏主攻六方面").click()
+    assert page.locator("h1").inner_text() == "金融支持文化产业复苏主攻六方面"
+    assert "本文全文未收录" in page.locator(".notice").inner_text()
+
+    page.goto(f"{live_server.url}/zh-hans/")
+    page.locator(".card-lead .card-title a").click()
+    assert page.locator("h1").inner_text() == "全球战“疫” 中国科技贡献“硬核”力量"
+    assert page.get_by_role("heading", name="合作共享理念贯穿科技攻关全程").is_visible()
+
+    page.goto(f"{live_server.url}/zh-hans/")
+    page.locator(".latest").get_by_role("link", name="合作抗疫，中国用行动说话").click()
+    caption = page.locator("figcaption").first
+    assert caption.inner_text().startswith("图 1")
+    assert "中国工作人员在演示新冠病毒 mRNA 疫苗实验过程" in caption.inner_text()
+    shoot(page, "article-zh-hans")
+
+    page.locator(".language-switcher").get_by_role("link", name="English").click()
+    assert page.url.endswith("/en/articles/china-acts-on-covid-cooperation/")
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator("h1").inner_text() == "Cooperating against the epidemic: China lets its actions speak"
+    assert page.locator("figcaption").first.inner_text().startswith("Figure 1")
+    shoot(page, "article-en")
+
+    page.goto(f"{live_server.url}/en/")
+    shoot(page, "home-en")
+
+
+def test_pages_fit_the_screen_without_sideways_scrolling(live_server, loaded_archive, page):
+    for path in ("/zh-hans/", "/en/articles/guangdong-open-letter-covid-science/", "/en/category/news/"):
+        page.goto(f"{live_server.url}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, path

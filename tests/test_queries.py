@@ -1,0 +1,50 @@
+"""Pages cost a fixed number of queries, however many sections, figures or articles they show."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from .factories import make_article, make_category, make_figure, make_section
+
+pytestmark = pytest.mark.django_db
+
+# article + category, sections, figures, the view count UPDATE, the category
+# navigation, and the sidebar's one windowed query.
+ARTICLE_PAGE_QUERIES = 6
+
+
+def article_with(sections):
+    article = make_article(slug=f"long-{sections}")
+    for position in range(sections):
+        section = make_section(article, position=position, level=2 if position % 3 == 0 else 3)
+        make_figure(section)
+    return article
+
+
+def queries_for(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("sections", [3, 30])
+def test_article_page_query_count_is_fixed(client, sections):
+    article = article_with(sections)
+    with translation.override("en"):
+        url = reverse("articles:detail", args=[article.slug])
+    assert queries_for(client, url) == ARTICLE_PAGE_QUERIES
+
+
+def test_home_and_category_query_counts_do_not_grow_with_articles(client):
+    for category in ("news", "finance", "innovation"):
+        make_category(slug=category)
+    with translation.override("en"):
+        home, news = reverse("articles:index"), reverse("articles:category", args=["news"])
+    make_article(slug="one")
+    few = queries_for(client, home), queries_for(client, news)
+    for number in range(25):
+        make_article(slug=f"more-{number}")
+    assert (queries_for(client, home), queries_for(client, news)) == few
