@@ -52,6 +52,7 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff format --check .
 
 check: $(VENV)/.dev
+	mkdir -p var
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 

@@ -122,7 +122,21 @@ class Article(models.Model):
 
     @property
     def is_long(self):
-        return sum(1 for section in self.sections.all() if section.heading) >= 4
+        return len(self.headed_sections) >= 4
+
+    @property
+    def headed_sections(self):
+        return [section for section in self.sections.all() if section.heading]
+
+    def contents(self):
+        """Headed sections as (section, subsections) pairs, for the contents list."""
+        entries = []
+        for section in self.headed_sections:
+            if section.level == Section.Level.SUBSECTION and entries:
+                entries[-1][1].append(section)
+            else:
+                entries.append((section, []))
+        return entries
 
 
 class Section(models.Model):
