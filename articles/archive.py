@@ -17,7 +17,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from .models import Article, Category, Figure, Section
+from .models import ARTICLE_TEXT as ARTICLE_STAMPED_TEXT
+from .models import FIGURE_TEXT, SECTION_TEXT, Article, Category, Figure, Section
 
 FIXTURE_DIR = Path(settings.BASE_DIR) / "fixtures" / "articles"
 
@@ -27,9 +28,7 @@ CATEGORIES = [
     ("finance", "财经", "Finance"),
     ("innovation", "创新", "Innovation"),
 ]
-ARTICLE_TEXT = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note")
-SECTION_TEXT = ("heading", "body")
-FIGURE_TEXT = ("label", "caption", "alt_text")
+ARTICLE_TEXT = (*ARTICLE_STAMPED_TEXT, "translator")
 # Fixture keys are <name>_zh / <name>_en; the model's Chinese column is _zh_hans.
 FIXTURE_KEY = {"alt_text": "alt"}
 LANGS = {"zh": "zh_hans", "en": "en"}

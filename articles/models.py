@@ -1,3 +1,8 @@
+import math
+import re
+from functools import lru_cache
+from itertools import zip_longest
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -6,7 +11,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
-from .markup import render_markdown
+from .markup import paragraphs, render_markdown
+from .scripts import lang_tag
+
+# Reading speeds for the reading-time estimate: Chinese characters and
+# English words a minute for an ordinary reader of news.
+CHINESE_CHARS_PER_MINUTE = 400
+ENGLISH_WORDS_PER_MINUTE = 220
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
 class Category(models.Model):
@@ -91,6 +103,16 @@ class Article(models.Model):
     issue = models.CharField(_("issue"), max_length=100, blank=True)
     byline = models.CharField(_("byline"), max_length=200, blank=True)
     source_note = models.CharField(_("source line"), max_length=200, blank=True)
+    translator = models.CharField(
+        _("translator"),
+        max_length=200,
+        blank=True,
+        help_text=_("Who translated it; leave empty for the archive's editors."),
+    )
+    # When the text of each language last changed (article, sections and
+    # figures together): a translation older than its original is flagged.
+    chinese_changed_at = models.DateTimeField(_("Chinese text changed at"), null=True, editable=False)
+    english_changed_at = models.DateTimeField(_("English text changed at"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Set by load_archive: the digest of the fixture file it last loaded, and
@@ -109,8 +131,15 @@ class Article(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        stamp_changes(self, self, ARTICLE_TEXT)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def get_bilingual_url(self):
+        return reverse("articles:bilingual", args=[self.slug])
 
     @property
     def chinese_lang(self):
@@ -119,6 +148,39 @@ class Article(models.Model):
 
     def lang_of(self, field):
         return text_lang(self, field, self.chinese_lang)
+
+    @property
+    def title_pair(self):
+        return self.title_zh_hans, self.title_en
+
+    @property
+    def is_translation_stale(self):
+        """The translation was last edited before a later change of its original."""
+        if self.original_language == self.Original.BOTH:
+            return False
+        original, translation = self.chinese_changed_at, self.english_changed_at
+        if self.original_language == self.Original.ENGLISH:
+            original, translation = translation, original
+        return bool(original and translation and translation < original)
+
+    @property
+    def lacks_english(self):
+        """Some text shown on the page has no English yet (uses the prefetched sections)."""
+        if not self.title_en:
+            return True
+        return any(
+            (section.body_zh_hans and not section.body_en) or (section.heading_zh_hans and not section.heading_en)
+            for section in self.sections.all()
+        )
+
+    def reading_minutes(self):
+        """Minutes to read the body in the active language, at least one."""
+        bodies = [section.body for section in self.sections.all()]
+        if (get_language() or "").startswith("en") and not self.lacks_english:
+            words = sum(len(body.split()) for body in bodies)
+            return max(1, math.ceil(words / ENGLISH_WORDS_PER_MINUTE))
+        chars = sum(len(HAN.findall(body)) for body in bodies)
+        return max(1, math.ceil(chars / CHINESE_CHARS_PER_MINUTE))
 
     @property
     def is_long(self):
@@ -165,11 +227,36 @@ class Section(models.Model):
         for lang in settings.MODELTRANSLATION_LANGUAGES:
             source = getattr(self, build_localized_fieldname("body", lang))
             setattr(self, build_localized_fieldname("body_html", lang), render_markdown(source))
+        changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
+        save_change_stamps(self.article, changed)
 
     @property
     def anchor(self):
         return f"section-{self.position}"
+
+    @property
+    def heading_pair(self):
+        return self.heading_zh_hans, self.heading_en
+
+    def paragraph_pairs(self):
+        """The section's Chinese and English paragraphs side by side, as HTML.
+
+        Pairs are made within the section only, so a section whose two
+        languages have different paragraph counts cannot shift the next one.
+        """
+        chinese = [render_paragraph(block) for block in paragraphs(self.body_zh_hans)]
+        english = [render_paragraph(block) for block in paragraphs(self.body_en)]
+        return list(zip_longest(chinese, english, fillvalue=""))
+
+    @property
+    def paragraph_counts(self):
+        return len(paragraphs(self.body_zh_hans)), len(paragraphs(self.body_en))
+
+    @property
+    def is_aligned(self):
+        chinese, english = self.paragraph_counts
+        return chinese == english
 
 
 class Figure(models.Model):
@@ -193,13 +280,69 @@ class Figure(models.Model):
     def __str__(self):
         return self.label or self.caption[:40]
 
+    def save(self, *args, **kwargs):
+        changed = stamp_changes(self, self.section.article, FIGURE_TEXT)
+        super().save(*args, **kwargs)
+        save_change_stamps(self.section.article, changed)
+
+    @property
+    def caption_pair(self):
+        return self.caption_zh_hans, self.caption_en
+
+    @property
+    def label_pair(self):
+        return self.label_zh_hans, self.label_en
+
+
+ARTICLE_TEXT = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note")
+SECTION_TEXT = ("heading", "body")
+FIGURE_TEXT = ("label", "caption", "alt_text")
+
+
+def stamp_changes(instance, article, fields):
+    """Note on `article` which languages of `instance`'s text this save changes.
+
+    Returns the changed stamp fields, for saving when the article is not the
+    instance itself.
+    """
+    columns = {"chinese_changed_at": "zh_hans", "english_changed_at": "en"}
+    stored = None
+    if instance.pk:
+        names = [f"{field}_{suffix}" for field in fields for suffix in columns.values()]
+        stored = type(instance).objects.filter(pk=instance.pk).values(*names).first()
+    now = timezone.now()
+    changed = []
+    for stamp, suffix in columns.items():
+        values = {field: getattr(instance, f"{field}_{suffix}") for field in fields}
+        if stored is None:
+            differs = any(values.values())
+        else:
+            differs = any(stored[f"{field}_{suffix}"] != value for field, value in values.items())
+        if differs:
+            setattr(article, stamp, now)
+            changed.append(stamp)
+    return changed
+
+
+def save_change_stamps(article, changed):
+    if changed:
+        Article.objects.filter(pk=article.pk).update(**{stamp: getattr(article, stamp) for stamp in changed})
+
+
+@lru_cache(maxsize=4096)
+def render_paragraph(markdown_text):
+    return render_markdown(markdown_text)
+
 
 def text_lang(obj, field, chinese_lang):
     """The language tag of what `obj.<field>` shows in the active language.
 
-    English pages fall back to the Chinese text where the English is missing,
-    so the tag follows the text actually shown, not the page.
+    Chinese pages show Chinese in the page's script. English pages fall back
+    to the Chinese original where the English is missing, so there the tag
+    follows the text actually shown, in the script it was published in.
     """
-    if (get_language() or "").startswith("en") and getattr(obj, build_localized_fieldname(field, "en")):
+    if not (get_language() or "").startswith("en"):
+        return lang_tag()
+    if getattr(obj, build_localized_fieldname(field, "en")):
         return "en"
     return chinese_lang

@@ -10,7 +10,7 @@ class CategoryTranslation(TranslationOptions):
 
 @register(Article)
 class ArticleTranslation(TranslationOptions):
-    fields = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note")
+    fields = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note", "translator")
 
 
 @register(Section)

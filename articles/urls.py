@@ -1,10 +1,15 @@
 from django.urls import path
 
-from . import views
+from . import feeds, views
 
 app_name = "articles"
 urlpatterns = [
     path("", views.home, name="index"),
+    path("feed/", feeds.LatestArticlesFeed(), name="feed"),
+    path("feed/atom/", feeds.LatestArticlesAtomFeed(), name="feed-atom"),
     path("category/<slug:slug>/", views.CategoryArticleList.as_view(), name="category"),
+    path("category/<slug:slug>/feed/", feeds.LatestArticlesFeed(), name="category-feed"),
+    path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetail.as_view(), name="detail"),
+    path("articles/<slug:slug>/bilingual/", views.ArticleBilingual.as_view(), name="bilingual"),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "articles",
 ]
 
@@ -86,8 +87,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Chinese is the archive's first language: readers whose browser asks for
 # nothing we have get Simplified Chinese.
 LANGUAGE_CODE = "zh-hans"
+# Two stored languages, three reading languages: zh-hans and zh-hant are two
+# scripts of the one stored Chinese, converted on display (articles/scripts.py).
 LANGUAGES = [
     ("zh-hans", _("Simplified Chinese")),
+    ("zh-hant", _("Traditional Chinese")),
     ("en", _("English")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -96,7 +100,9 @@ USE_TZ = True
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 
 # Content columns: title_zh_hans holds the Chinese as published (Simplified or
-# Traditional, see Article.chinese_script); title_en holds the English.
+# Traditional, see Article.chinese_script); title_en holds the English. The
+# zh-hant reading language has no column of its own: modeltranslation falls
+# back to the default (zh-hans) column, which is what we want.
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)

@@ -30,7 +30,8 @@ TEASERS = [
 PAGES = {
     "000_2f50c388acf34d07.txt": [("zh-hans", MAIN)] + [("zh-hans", slug) for slug in TEASERS],
     "001_4c44de1fe602ff62.txt": [("zh-hans", NEWSLETTER)],
-    "002_92fe266a63032aef.txt": [("zh-hans", LETTER), ("en", LETTER)],
+    # 002 was published in Traditional: its Traditional page shows it as published.
+    "002_92fe266a63032aef.txt": [("zh-hant", LETTER), ("en", LETTER)],
 }
 # Lines of 000 that are the captured portal's own furniture, checked one by one
 # in test_views (breadcrumb, date line); the comment form comes with comments.
@@ -114,15 +115,17 @@ def test_no_capture_artefact_appears_on_any_page(client, archive):
 
 
 def test_the_repaired_guideline_url_is_a_link_in_both_languages(client, archive):
-    for lang in ("zh-hans", "en"):
+    for lang in ("zh-hans", "zh-hant", "en"):
         assert f'href="{NHC_URL}"' in rendered(client, lang, LETTER)
 
 
-def test_the_letter_stays_in_traditional_script_and_says_so(client, archive):
-    html = rendered(client, "zh-hans", LETTER)
-    traditional = [text for text, lang in text_chunks(html, "article") if "關心和支持" in text]
-    assert traditional and all(lang == "zh-Hant" for text, lang in text_chunks(html, "article") if "關心" in text)
-    assert "关心和支持" not in html
+def test_the_letter_is_shown_in_traditional_exactly_as_published(client, archive):
+    html = rendered(client, "zh-hant", LETTER)
+    chunks = [(text, lang) for text, lang in text_chunks(html, "article") if "關心和支持" in text]
+    assert chunks and all(lang == "zh-Hant" for _text, lang in chunks)
+    # OpenCC's s2t would "correct" the letter's own 斗爭 to 鬥爭: Traditional
+    # text read in Traditional must not be converted at all.
+    assert "在這場斗爭中" in page_text(html, "article")
 
 
 def test_english_pages_carry_english_for_every_section_caption_and_teaser(client, archive):

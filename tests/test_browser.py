@@ -83,12 +83,46 @@ def test_reader_follows_teaser_and_lead_story_then_switches_to_english(live_serv
     assert page.locator("figcaption").first.inner_text().startswith("Figure 1")
     shoot(page, "article-en")
 
+    page.locator(".language-switcher").get_by_role("link", name="繁體中文").click()
+    assert page.url.endswith("/zh-hant/articles/china-acts-on-covid-cooperation/")
+    assert "國際科技合作" in page.locator("h2").nth(2).inner_text()
+    shoot(page, "article-zh-hant")
+
+    page.get_by_role("link", name="中英對照閱讀").click()
+    assert page.url.endswith("/zh-hant/articles/china-acts-on-covid-cooperation/bilingual/")
+    pair = page.locator(".pair-heading").nth(1)
+    assert pair.locator(".col-zh").inner_text().startswith("一、深化國際科技合作")
+    assert pair.locator(".col-en").inner_text().startswith("I. Deepening international cooperation")
+    zh_box, en_box = pair.locator(".col-zh").bounding_box(), pair.locator(".col-en").bounding_box()
+    if page.width_name == "phone":
+        assert en_box["y"] > zh_box["y"]  # the pair stacks: Chinese, then its English
+    else:
+        assert abs(en_box["y"] - zh_box["y"]) < 2 and en_box["x"] > zh_box["x"]  # two columns
+    shoot(page, "bilingual-zh-hant")
+
     page.goto(f"{live_server.url}/en/")
     shoot(page, "home-en")
 
 
 def test_pages_fit_the_screen_without_sideways_scrolling(live_server, loaded_archive, page):
-    for path in ("/zh-hans/", "/en/articles/guangdong-open-letter-covid-science/", "/en/category/news/"):
+    for path in (
+        "/zh-hans/",
+        "/en/articles/guangdong-open-letter-covid-science/",
+        "/en/articles/guangdong-open-letter-covid-science/bilingual/",
+        "/zh-hant/articles/china-acts-on-covid-cooperation/",
+        "/en/category/news/",
+    ):
         page.goto(f"{live_server.url}{path}")
         overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
         assert overflow <= 0, path
+
+
+def test_printing_an_article_leaves_out_navigation_and_sidebar(live_server, loaded_archive, browser):
+    page = browser.new_page()
+    page.goto(f"{live_server.url}/en/articles/china-acts-on-covid-cooperation/")
+    assert page.locator(".sidebar").is_visible()
+    page.emulate_media(media="print")
+    assert not page.locator(".sidebar").is_visible()
+    assert not page.locator(".language-switcher").is_visible()
+    assert page.locator("h1").is_visible()
+    page.close()

@@ -10,9 +10,9 @@ from .factories import make_article, make_category, make_figure, make_section
 
 pytestmark = pytest.mark.django_db
 
-# article + category, sections, figures, the view count UPDATE, the category
-# navigation, and the sidebar's one windowed query.
-ARTICLE_PAGE_QUERIES = 6
+# article + category, sections, figures, the view count UPDATE, related
+# articles, the category navigation, and the sidebar's one windowed query.
+ARTICLE_PAGE_QUERIES = 7
 
 
 def article_with(sections):

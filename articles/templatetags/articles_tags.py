@@ -1,3 +1,5 @@
+import json
+
 from django import template
 from django.conf import settings
 from django.db.models import F, Window
@@ -5,23 +7,37 @@ from django.db.models.functions import RowNumber
 from django.template.defaultfilters import date as format_date
 from django.urls import translate_url
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
 from ..models import Article, Category, text_lang
+from ..scripts import lang_tag, to_reader_script
 
 register = template.Library()
 
 SIDEBAR_CATEGORIES = ("news", "finance", "innovation")
 SIDEBAR_ITEMS = 3
-BCP47 = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
 
 
 @register.simple_tag
 def html_lang():
     """The active language as a BCP 47 tag for `lang` attributes."""
-    return BCP47.get(get_language(), get_language())
+    return lang_tag()
+
+
+@register.simple_tag
+def chinese_lang(article):
+    """The `lang` of an article's Chinese as shown: the page's script, or the original on English pages."""
+    return article.chinese_lang if (get_language() or "").startswith("en") else lang_tag()
+
+
+@register.filter
+def zh(text, source=None):
+    """Stored Chinese in the reader's script; `source` is the Article it comes from
+    (its chinese_script), or nothing for text stored in Simplified."""
+    return to_reader_script(text, getattr(source, "chinese_script", None) or "hans")
 
 
 @register.simple_tag
@@ -91,12 +107,64 @@ def language_switcher(context):
             url = f"/{code}/"
         info = get_language_info(code)
         links.append(
-            {
-                "code": code,
-                "lang": BCP47.get(code, code),
-                "name": info["name_local"],
-                "url": url,
-                "active": code == current,
-            }
+            {"code": code, "lang": lang_tag(code), "name": info["name_local"], "url": url, "active": code == current}
         )
     return {"links": links}
+
+
+@register.inclusion_tag("includes/_alternates.html", takes_context=True)
+def alternates(context):
+    """Canonical URL and hreflang alternates of the current page in every language."""
+    request = context["request"]
+    path = request.path
+    page = request.GET.get("page", "")
+    query = f"?page={page}" if page.isdigit() and page != "1" else ""
+    links = [
+        {"lang": lang_tag(code), "url": request.build_absolute_uri(translate_url(path, code) + query)}
+        for code, _name in settings.LANGUAGES
+    ]
+    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE) + query)
+    return {"canonical": request.build_absolute_uri(path + query), "links": links, "default": default}
+
+
+JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def news_article_json_ld(context, article):
+    """schema.org NewsArticle data for the article page, as a JSON-LD script element."""
+    request = context["request"]
+    site = _("S&T News Archive")
+    author = (
+        {"@type": "Person", "name": to_reader_script(article.byline, article.chinese_script)}
+        if article.byline
+        else {"@type": "Organization", "name": to_reader_script(article.publisher, article.chinese_script) or site}
+    )
+    data = {
+        "@context": "https://schema.org",
+        "@type": "NewsArticle",
+        "headline": to_reader_script(article.title, article.chinese_script),
+        "description": to_reader_script(article.summary, article.chinese_script),
+        "datePublished": localtime(article.published_at).isoformat(),
+        "dateModified": localtime(article.updated_at).isoformat(),
+        "inLanguage": article.lang_of("title"),
+        "author": author,
+        "publisher": {"@type": "Organization", "name": site},
+        "articleSection": to_reader_script(article.category.name),
+        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+    }
+    images = [
+        request.build_absolute_uri(figure.image.url)
+        for section in article.sections.all()
+        for figure in section.figures.all()
+        if figure.image
+    ]
+    if images:
+        data["image"] = images
+    payload = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag
+def og_locale():
+    return {"zh-hans": "zh_CN", "zh-hant": "zh_TW", "en": "en_US"}.get(get_language(), "zh_CN")

@@ -1,0 +1,59 @@
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from .models import Article, Category
+from .scripts import lang_tag, to_reader_script
+
+FEED_ITEMS = 20
+
+
+class LatestArticlesFeed(Feed):
+    """The latest published articles, in the reader's language and script."""
+
+    def get_object(self, request, slug=None):
+        return get_object_or_404(Category, slug=slug) if slug else None
+
+    def title(self, category):
+        site = _("S&T News Archive")
+        return f"{to_reader_script(category.name)} · {site}" if category else site
+
+    def link(self, category):
+        return category.get_absolute_url() if category else reverse("articles:index")
+
+    def description(self, category):
+        return _("The latest articles of the archive.")
+
+    @property
+    def language(self):
+        return lang_tag()
+
+    def items(self, category):
+        articles = Article.objects.published().select_related("category")
+        if category:
+            articles = articles.in_category(category)
+        return articles[:FEED_ITEMS]
+
+    def item_title(self, item):
+        return to_reader_script(item.title, item.chinese_script)
+
+    def item_description(self, item):
+        return to_reader_script(item.summary, item.chinese_script)
+
+    def item_pubdate(self, item):
+        return item.published_at
+
+    def item_updateddate(self, item):
+        return item.updated_at
+
+    def item_categories(self, item):
+        return [to_reader_script(item.category.name)]
+
+
+class LatestArticlesAtomFeed(LatestArticlesFeed):
+    feed_type = Atom1Feed
+
+    def subtitle(self, category):
+        return self.description(category)

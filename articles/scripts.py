@@ -1,0 +1,48 @@
+"""Showing stored Chinese in the reader's script (Simplified or Traditional) with OpenCC.
+
+Chinese is stored once, in the script it was published in. Only text whose
+script differs from the page's is converted, so a Traditional source read in
+Traditional is shown exactly as published. Conversions are cached in-process:
+once warm, a converted page costs a dictionary look-up per text.
+"""
+
+from functools import lru_cache
+
+import opencc
+from django.utils.safestring import SafeData, mark_safe
+from django.utils.translation import get_language
+
+# (stored script, reading language) -> OpenCC configuration
+# s2tw: Taiwan-standard characters (為, 裡), no change of vocabulary.
+CONVERSIONS = {("hant", "zh-hans"): "t2s", ("hans", "zh-hant"): "s2tw"}
+LANG_TAGS = {"zh-hans": "zh-Hans", "zh-hant": "zh-Hant", "en": "en"}
+
+
+@lru_cache(maxsize=None)
+def _converter(config):
+    return opencc.OpenCC(config)
+
+
+@lru_cache(maxsize=4096)
+def _convert(text, config):
+    return _converter(config).convert(text)
+
+
+def reading_script(language=None):
+    """The script Chinese is shown in for a reading language (English pages keep the original)."""
+    language = language or get_language()
+    return {"zh-hans": "hans", "zh-hant": "hant"}.get(language)
+
+
+def to_reader_script(text, script="hans", language=None):
+    config = CONVERSIONS.get((script, language or get_language()))
+    if not text or config is None:
+        return text
+    converted = _convert(str(text), config)
+    return mark_safe(converted) if isinstance(text, SafeData) else converted
+
+
+def lang_tag(language=None):
+    """The active language as a BCP 47 tag for `lang` attributes."""
+    language = language or get_language()
+    return LANG_TAGS.get(language, language)
