@@ -4,13 +4,17 @@ from functools import lru_cache
 from itertools import zip_longest
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
+from django.db.models import Count
+from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
+from . import search
 from .markup import paragraphs, render_markdown
 from .scripts import lang_tag
 
@@ -125,6 +129,10 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_visible_idx"),
+            models.Index(fields=["category", "status", "published_at"], name="article_category_visible_idx"),
+        ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
 
@@ -134,9 +142,18 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         stamp_changes(self, self, ARTICLE_TEXT)
         super().save(*args, **kwargs)
+        search.reindex(self.pk)
+        cache.delete(ARCHIVE_COUNTS_KEY)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    def delete(self, *args, **kwargs):
+        pk = self.pk
+        result = super().delete(*args, **kwargs)
+        search.unindex(pk)
+        cache.delete(ARCHIVE_COUNTS_KEY)
+        return result
 
     def get_bilingual_url(self):
         return reverse("articles:bilingual", args=[self.slug])
@@ -230,6 +247,12 @@ class Section(models.Model):
         changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.article, changed)
+        search.reindex(self.article_id)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        search.reindex(self.article_id)
+        return result
 
     @property
     def anchor(self):
@@ -284,6 +307,13 @@ class Figure(models.Model):
         changed = stamp_changes(self, self.section.article, FIGURE_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.section.article, changed)
+        search.reindex(self.section.article_id)
+
+    def delete(self, *args, **kwargs):
+        article_id = self.section.article_id
+        result = super().delete(*args, **kwargs)
+        search.reindex(article_id)
+        return result
 
     @property
     def caption_pair(self):
@@ -332,6 +362,45 @@ def save_change_stamps(article, changed):
 @lru_cache(maxsize=4096)
 def render_paragraph(markdown_text):
     return render_markdown(markdown_text)
+
+
+ARCHIVE_COUNTS_KEY = "articles:archive-counts"
+ARCHIVE_COUNTS_SECONDS = 300
+
+
+def archive_counts():
+    """[(year, total, [(month, count), …]), …] of what readers may see, newest first.
+
+    Counting every article by month is the archive's one costly query, so the
+    result is cached until an article is saved or deleted, or until the next
+    scheduled article's time comes, whichever is first.
+    """
+    cached = cache.get(ARCHIVE_COUNTS_KEY)
+    if cached is not None:
+        return cached
+    rows = (
+        Article.objects.published()
+        .annotate(month=TruncMonth("published_at"))
+        .values("month")
+        .annotate(count=Count("id"))
+        .order_by("-month")
+    )
+    years = {}
+    for row in rows:
+        years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
+    counts = [(year, sum(count for _month, count in months), months) for year, months in years.items()]
+    now = timezone.now()
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    seconds = ARCHIVE_COUNTS_SECONDS
+    if upcoming:
+        seconds = max(1, min(seconds, math.ceil((upcoming - now).total_seconds())))
+    cache.set(ARCHIVE_COUNTS_KEY, counts, seconds)
+    return counts
 
 
 def text_lang(obj, field, chinese_lang):

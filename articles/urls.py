@@ -12,4 +12,8 @@ urlpatterns = [
     path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetail.as_view(), name="detail"),
     path("articles/<slug:slug>/bilingual/", views.ArticleBilingual.as_view(), name="bilingual"),
+    path("search/", views.search_page, name="search"),
+    path("archive/", views.archive_index, name="archive"),
+    path("archive/<int:year>/", views.ArchivePeriod.as_view(), name="archive-year"),
+    path("archive/<int:year>/<int:month>/", views.ArchivePeriod.as_view(), name="archive-month"),
 ]

@@ -1,15 +1,22 @@
+import datetime
+
 from django.db import connection
 from django.db.models import F, Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.timezone import make_aware
+from django.utils.translation import get_language
 from django.views.decorators.cache import never_cache
 from django.views.generic import DetailView, ListView
 
-from .models import Article, Category, Section
+from . import search as article_search
+from .models import Article, Category, Section, archive_counts
+from .scripts import to_reader_script
 
 LATEST_ON_HOME = 10
 RELATED_ARTICLES = 4
+SEARCH_RESULTS_PER_PAGE = 10
 
 
 def home(request):
@@ -70,6 +77,82 @@ class ArticleBilingual(PublishedArticleMixin, DetailView):
     """Chinese and English side by side, aligned by section, then by paragraph."""
 
     template_name = "articles/article_bilingual.html"
+
+
+class ArchivePeriod(ListView):
+    """Published articles of a year or a month (in the newsroom's time zone), newest first."""
+
+    paginate_by = 20
+    allow_empty = False
+    template_name = "articles/archive.html"
+
+    def get_queryset(self):
+        year, month = self.kwargs["year"], self.kwargs.get("month")
+        if not 1 <= year <= 9999 or (month is not None and not 1 <= month <= 12):
+            raise Http404
+        first = datetime.date(year, month or 1, 1)
+        if month:
+            after = first.replace(year=year + (month == 12), month=month % 12 + 1)
+        else:
+            after = first.replace(year=year + 1) if year < 9999 else datetime.date.max
+        self.period = {"year": first, "month": first if month else None}
+        start, end = (make_aware(datetime.datetime.combine(day, datetime.time())) for day in (first, after))
+        return (
+            Article.objects.published().filter(published_at__gte=start, published_at__lt=end).select_related("category")
+        )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(archive_years=archive_counts(), **self.period, **kwargs)
+
+
+def archive_index(request):
+    return render(request, "articles/archive.html", {"archive_years": archive_counts()})
+
+
+def search_page(request):
+    query = request.GET.get("q", "").strip()
+    context = {"query": query, "results": [], "total": 0}
+    try:
+        page = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page = 1
+    if query:
+        try:
+            total, ids = article_search.search(
+                query, limit=SEARCH_RESULTS_PER_PAGE, offset=(page - 1) * SEARCH_RESULTS_PER_PAGE
+            )
+        except article_search.QueryError as error:
+            context["error"] = str(error)
+        else:
+            articles = Article.objects.filter(pk__in=ids).select_related("category").prefetch_related("sections")
+            by_id = {article.pk: article for article in articles}
+            context["results"] = [search_result(by_id[pk], query) for pk in ids if pk in by_id]
+            context["capped"] = total > article_search.COUNT_CAP
+            context["total"] = total = min(total, article_search.COUNT_CAP)
+            pages = (total + SEARCH_RESULTS_PER_PAGE - 1) // SEARCH_RESULTS_PER_PAGE
+            context.update(page=page, pages=pages, has_next=page < pages, has_previous=page > 1)
+    return render(request, "articles/search.html", context)
+
+
+def search_result(article, query):
+    """An article with its title and a snippet highlighted, in the reader's language and script.
+
+    The snippet comes from the reader's language where the match is there,
+    else from the other language, so a Chinese query on an English page
+    still shows where it matched.
+    """
+    sections = article.sections.all()
+    chinese = " ".join([article.summary_zh_hans, *(section.body_zh_hans for section in sections)])
+    english = " ".join([article.summary_en, *(section.body_en for section in sections)])
+    chinese = to_reader_script(chinese, article.chinese_script)
+    reads_english = (get_language() or "").startswith("en") and article.title_en
+    candidates = [english, chinese] if reads_english else [chinese, english]
+    snippets = [article_search.highlight(text, query) for text in candidates if text.strip()]
+    return {
+        "article": article,
+        "title": article_search.highlight(to_reader_script(article.title, article.chinese_script), query, width=200),
+        "snippet": next((snippet for snippet in snippets if "<mark>" in snippet), snippets[0] if snippets else ""),
+    }
 
 
 def robots_txt(request):

@@ -2,8 +2,6 @@ import json
 
 from django import template
 from django.conf import settings
-from django.db.models import F, Window
-from django.db.models.functions import RowNumber
 from django.template.defaultfilters import date as format_date
 from django.urls import translate_url
 from django.utils.html import format_html
@@ -55,24 +53,20 @@ def category_nav(current=None):
 def sidebar(exclude=None):
     """The portal's sidebar: the latest few articles of each sidebar category.
 
-    One query for all blocks: a window function ranks each category's
-    articles by date and keeps the first few.
+    One small query per sidebar block (there are always three), each served
+    by the (category, status, published_at) index however large the archive.
     """
-    ranked = (
-        Article.objects.published()
-        .filter(category__slug__in=SIDEBAR_CATEGORIES)
-        .exclude(pk=getattr(exclude, "pk", None))
-        .select_related("category")
-        .annotate(
-            rank=Window(RowNumber(), partition_by=F("category"), order_by=[F("published_at").desc(), F("pk").desc()])
+    categories = Category.objects.filter(slug__in=SIDEBAR_CATEGORIES).order_by("position")
+    blocks = []
+    for category in categories:
+        items = (
+            Article.objects.published()
+            .in_category(category)
+            .exclude(pk=getattr(exclude, "pk", None))
+            .order_by("-published_at", "-pk")[:SIDEBAR_ITEMS]
         )
-        .filter(rank__lte=SIDEBAR_ITEMS)
-        .order_by("category__position", "rank")
-    )
-    blocks = {}
-    for article in ranked:
-        blocks.setdefault(article.category, []).append(article)
-    return {"blocks": list(blocks.items())}
+        blocks.append((category, items))
+    return {"blocks": blocks}
 
 
 @register.simple_tag

@@ -1,0 +1,279 @@
+"""Full-text search across both languages and both Chinese scripts, inside the site's database.
+
+Chinese has no spaces, so word-based full-text search cannot find a word
+inside a run of characters. Every run of Han characters is folded to
+Simplified (OpenCC t2s) and indexed as overlapping character pairs (疫苗研发 →
+疫苗 苗研 研发), the way CJK search engines do; a query's Chinese is folded
+and split the same way and matched as a phrase, so any two-character word
+is found, in either script. English is indexed by words with stemming.
+
+One interface, two implementations chosen by the database in use: SQLite
+FTS5 (bm25) on the embedded default, PostgreSQL full-text search (ts_rank)
+in production. The index is kept by Article, Section and Figure save() and
+delete(); `manage.py rebuild_search_index` rebuilds it.
+"""
+
+import html
+import re
+from dataclasses import dataclass
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from .scripts import _convert
+
+MAX_QUERY_LENGTH = 100
+# Matches are counted up to this many; past it the page says "more than".
+COUNT_CAP = 1000
+HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+", re.UNICODE)
+MARKUP = re.compile(r"<[^>]+>|[*_`#>\[\]()!]")
+# Title matches outrank summary matches, which outrank body matches.
+WEIGHTS = {"title": 10.0, "summary": 4.0, "body": 1.0}
+
+
+class QueryError(ValueError):
+    """A query that cannot be searched, with a message for the reader."""
+
+
+def fold(text):
+    return _convert(text, "t2s") if HAN_RUN.search(text or "") else (text or "")
+
+
+def bigrams(run):
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)]
+
+
+def index_text(*texts):
+    """Text as the index stores it: Chinese as folded pairs, everything else as words."""
+    parts = []
+    for text in texts:
+        for token in TOKEN.findall(MARKUP.sub(" ", fold(text))):
+            parts.extend(bigrams(token) if HAN_RUN.fullmatch(token) else [token.lower()])
+    return " ".join(parts)
+
+
+@dataclass
+class Term:
+    """One query term: Chinese as a phrase of pairs (or a one-character prefix), or a word."""
+
+    tokens: list
+    prefix: bool = False
+
+
+def parse_query(query):
+    query = (query or "").strip()
+    if not query:
+        raise QueryError("empty")
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError("too_long")
+    terms = []
+    for token in TOKEN.findall(fold(query)):
+        if HAN_RUN.fullmatch(token):
+            terms.append(Term(bigrams(token), prefix=len(token) == 1))
+        else:
+            terms.append(Term([token.lower()]))
+    if not terms:
+        raise QueryError("no_words")
+    return terms
+
+
+def document_for(article):
+    """The three indexed columns of an article, both languages together."""
+    sections = list(article.sections.all())
+    figures = [figure for section in sections for figure in section.figures.all()]
+    return {
+        "title": index_text(article.title_zh_hans, article.title_en),
+        "summary": index_text(article.summary_zh_hans, article.summary_en),
+        "body": index_text(
+            *(
+                text
+                for section in sections
+                for text in (section.heading_zh_hans, section.heading_en, section.body_zh_hans, section.body_en)
+            ),
+            *(text for figure in figures for text in (figure.caption_zh_hans, figure.caption_en)),
+        ),
+    }
+
+
+class SqliteBackend:
+    table = "articles_search_fts"
+
+    def match_expression(self, terms):
+        parts = []
+        for term in terms:
+            if term.prefix:
+                parts.append(f'"{term.tokens[0]}" *')
+            else:
+                parts.append('"' + " ".join(token.replace('"', '""') for token in term.tokens) + '"')
+        return " AND ".join(parts)
+
+    def store(self, cursor, rows):
+        cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk, _doc in rows])
+        cursor.executemany(
+            f"INSERT INTO {self.table} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
+            [(pk, doc["title"], doc["summary"], doc["body"]) for pk, doc in rows],
+        )
+
+    def remove(self, cursor, pk):
+        cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [pk])
+
+    def clear(self, cursor):
+        cursor.execute(f"DELETE FROM {self.table}")
+
+    def search(self, cursor, terms, limit, offset):
+        weights = ", ".join(str(WEIGHTS[column]) for column in ("title", "summary", "body"))
+        # CROSS JOIN makes SQLite start from the index's matches and look each
+        # article up by key; left to itself it scans the visible articles and
+        # runs the full-text match once per article.
+        source = (
+            f"FROM {self.table} f CROSS JOIN articles_article a ON a.id = f.rowid "
+            f"WHERE {self.table} MATCH %s AND a.status = 'published' AND a.published_at <= %s"
+        )
+        params = [self.match_expression(terms), timezone.now()]
+        cursor.execute(f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1})", params)
+        total = cursor.fetchone()[0]
+        cursor.execute(
+            f"SELECT f.rowid {source} ORDER BY bm25({self.table}, {weights}), a.published_at DESC LIMIT %s OFFSET %s",
+            [*params, limit, offset],
+        )
+        return total, [row[0] for row in cursor.fetchall()]
+
+
+class PostgresBackend:
+    table = "articles_search_pg"
+
+    def tsquery(self, terms):
+        parts = []
+        for term in terms:
+            if term.prefix:
+                parts.append(f"{quote_lexeme(term.tokens[0])}:*")
+            else:
+                parts.append("(" + " <-> ".join(quote_lexeme(token) for token in term.tokens) + ")")
+        return " & ".join(parts)
+
+    def store(self, cursor, rows):
+        cursor.executemany(
+            f"INSERT INTO {self.table} (article_id, document) VALUES (%s, "
+            "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
+            " || setweight(to_tsvector('english', %s), 'C')) "
+            "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+            [(pk, doc["title"], doc["summary"], doc["body"]) for pk, doc in rows],
+        )
+
+    def remove(self, cursor, pk):
+        cursor.execute(f"DELETE FROM {self.table} WHERE article_id = %s", [pk])
+
+    def clear(self, cursor):
+        cursor.execute(f"DELETE FROM {self.table}")
+
+    def search(self, cursor, terms, limit, offset):
+        query = "to_tsquery('english', %s)"
+        source = (
+            f"FROM {self.table} s JOIN articles_article a ON a.id = s.article_id "
+            f"WHERE s.document @@ {query} AND a.status = 'published' AND a.published_at <= %s"
+        )
+        tsquery = self.tsquery(terms)
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1}) AS capped", [tsquery, timezone.now()]
+        )
+        total = cursor.fetchone()[0]
+        # ts_rank weights are for D, C, B, A: the title (A) counts most.
+        cursor.execute(
+            f"SELECT s.article_id {source} "
+            f"ORDER BY ts_rank('{{0.05, 0.1, 0.4, 1.0}}', s.document, {query}) DESC, a.published_at DESC "
+            "LIMIT %s OFFSET %s",
+            [tsquery, timezone.now(), tsquery, limit, offset],
+        )
+        return total, [row[0] for row in cursor.fetchall()]
+
+
+def quote_lexeme(token):
+    return "'" + token.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+def backend():
+    return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
+
+
+def index_articles(articles):
+    """(Re)index the given articles, with their sections and figures prefetched or not."""
+    rows = [(article.pk, document_for(article)) for article in articles]
+    if rows:
+        with transaction.atomic(), connection.cursor() as cursor:
+            backend().store(cursor, rows)
+
+
+def reindex(article_id):
+    from .models import Article
+
+    article = Article.objects.filter(pk=article_id).prefetch_related("sections__figures").first()
+    if article is None:
+        unindex(article_id)
+    else:
+        index_articles([article])
+
+
+def unindex(article_id):
+    with connection.cursor() as cursor:
+        backend().remove(cursor, article_id)
+
+
+def rebuild(batch_size=500):
+    from .models import Article
+
+    with connection.cursor() as cursor:
+        backend().clear(cursor)
+    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), batch_size):
+        batch = Article.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related("sections__figures")
+        index_articles(batch)
+    return len(ids)
+
+
+def search(query, limit=10, offset=0):
+    """Ranked ids of the published articles matching `query`, and how many match in all."""
+    terms = parse_query(query)
+    with connection.cursor() as cursor:
+        return backend().search(cursor, terms, limit, offset)
+
+
+def highlight(text, query, width=80):
+    """An escaped snippet of `text` around the first match of `query`, matches in <mark>.
+
+    Matching is done on the folded (Simplified) text, so a Traditional query
+    highlights Simplified text and the reverse.
+    """
+    text = re.sub(r"\s+", " ", html.unescape(MARKUP.sub(" ", text or ""))).strip()
+    folded = fold(text)
+    if len(folded) != len(text):
+        text = folded
+    needles = sorted({term for term in (fold(query).lower().split()) if term}, key=len, reverse=True)
+    needles = [piece for term in needles for piece in TOKEN.findall(term)]
+    spans = []
+    lowered = folded.lower()
+    for needle in needles:
+        for match in re.finditer(re.escape(needle), lowered):
+            spans.append((match.start(), match.end()))
+    if not spans:
+        snippet = text[: width * 2]
+        return mark_safe(escape(snippet) + ("…" if len(text) > len(snippet) else ""))
+    spans.sort()
+    first = spans[0][0]
+    start = max(0, first - width // 2)
+    end = min(len(text), start + width * 2)
+    pieces, cursor = [], start
+    for span_start, span_end in spans:
+        if span_start < cursor or span_end > end:
+            continue
+        pieces.append(escape(text[cursor:span_start]))
+        pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
+        cursor = span_end
+    pieces.append(escape(text[cursor:end]))
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if end < len(text) else ""
+    return mark_safe(prefix + "".join(pieces) + suffix)

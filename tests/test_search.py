@@ -1,0 +1,144 @@
+"""Search that works for Chinese: pairs of characters, both scripts, English stems, ranking."""
+
+import datetime
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from articles.models import Article
+
+from .factories import make_article, make_section
+from .pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+MAIN = "china-science-global-covid-fight"
+NEWSLETTER = "china-acts-on-covid-cooperation"
+LETTER = "guangdong-open-letter-covid-science"
+
+
+def search(client, query, lang="zh-hans", **params):
+    with translation.override(lang):
+        url = reverse("articles:search")
+    return client.get(url, {"q": query, **params})
+
+
+def found(client, query, lang="zh-hans"):
+    html = search(client, query, lang).content.decode()
+    return [href.split("/")[-2] for href in _result_links(html)]
+
+
+def _result_links(html):
+    import re
+
+    return re.findall(r'<h2 class="card-title"><a href="([^"]+)"', html)
+
+
+def test_a_two_character_chinese_word_finds_all_three_sources(client, archive):
+    assert {MAIN, NEWSLETTER, LETTER} <= set(found(client, "疫苗"))
+
+
+def test_kangyi_finds_the_portal_article_and_the_newsletter(client, archive):
+    assert {MAIN, NEWSLETTER} <= set(found(client, "抗疫"))
+
+
+@pytest.mark.parametrize("query", ["關心", "关心"])
+def test_either_script_finds_the_traditional_letter(client, archive, query):
+    assert LETTER in found(client, query)
+
+
+def test_a_simplified_query_finds_traditional_text_and_highlights_it_in_the_readers_script(client, archive):
+    html = search(client, "关心", lang="zh-hant").content.decode()
+    assert "<mark>關心</mark>" in html
+
+
+def test_english_words_are_stemmed(client, archive):
+    results = found(client, "vaccines", lang="en")
+    assert LETTER in results
+    assert set(found(client, "vaccine", lang="en")) == set(results)
+
+
+def test_a_mixed_query_needs_both_parts(client, archive):
+    assert found(client, "AI 诊断") and LETTER in found(client, "AI 诊断")
+    assert found(client, "BioNTech 疫苗") == [MAIN]
+
+
+def test_a_title_match_ranks_first(client, db):
+    make_article(slug="body-only", title_zh_hans="无关标题", summary_zh_hans="")
+    make_section(Article.objects.get(slug="body-only"), body_zh_hans="正文里提到了量子计算。")
+    make_article(slug="in-title", title_zh_hans="量子计算的新进展", summary_zh_hans="")
+    assert found(client, "量子计算")[0] == "in-title"
+
+
+def test_drafts_and_scheduled_articles_never_appear(client, db):
+    make_article(slug="draft", title_zh_hans="草稿里的石墨烯", status=Article.Status.DRAFT)
+    make_article(slug="later", title_zh_hans="定时的石墨烯", published_at=timezone.now() + datetime.timedelta(hours=1))
+    make_article(slug="live", title_zh_hans="已发布的石墨烯")
+    assert found(client, "石墨烯") == ["live"]
+
+
+def test_editing_a_section_makes_the_new_word_findable_and_the_old_one_not(client, db):
+    article = make_article(slug="edited")
+    section = make_section(article, body_zh_hans="这里讲的是超导材料。")
+    assert found(client, "超导") == ["edited"]
+    section.body_zh_hans = "这里讲的是光伏电池。"
+    section.save()
+    assert found(client, "超导") == []
+    assert found(client, "光伏") == ["edited"]
+
+
+def test_deleting_an_article_removes_it_from_results(client, db):
+    article = make_article(slug="gone", title_zh_hans="即将删除的纳米材料")
+    article.delete()
+    assert found(client, "纳米") == []
+
+
+def test_a_script_query_is_shown_as_text_not_markup(client, db):
+    article = make_article(slug="code", title_en="About script tags")
+    make_section(article, body_en="Never trust a <script> tag from a stranger.")
+    html = search(client, "<script>", lang="en").content.decode()
+    assert "<script>" not in html.split("<body>")[1]
+    assert "&lt;script&gt;" in html
+    assert "<mark>script</mark>" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("", "Type a word or two"),
+        ("x" * 101, "too long"),
+        ("!!! ？？？", "no words or characters"),
+    ],
+)
+def test_empty_long_or_wordless_queries_get_a_clear_page(client, db, query, message):
+    response = search(client, query, lang="en")
+    assert response.status_code == 200
+    assert message in page_text(response.content.decode())
+
+
+def test_results_are_paginated(client, db):
+    for number in range(13):
+        make_article(slug=f"solar-{number}", title_zh_hans=f"太阳能报道{number}")
+    first = found(client, "太阳能")
+    second = [href.split("/")[-2] for href in _result_links(search(client, "太阳能", page=2).content.decode())]
+    assert len(first) == 10 and len(second) == 3
+    assert not set(first) & set(second)
+    assert "13" in page_text(search(client, "太阳能").content.decode())
+
+
+def test_rebuilding_the_index_finds_the_same(client, archive):
+    before = found(client, "疫苗")
+    call_command("rebuild_search_index")
+    assert found(client, "疫苗") == before
+
+
+def test_a_very_common_word_says_more_than_the_counted_number(client, db, monkeypatch):
+    from articles import search as article_search
+
+    monkeypatch.setattr(article_search, "COUNT_CAP", 5)
+    for number in range(7):
+        make_article(slug=f"wind-{number}", title_zh_hans=f"风电报道{number}")
+    text = page_text(search(client, "风电", lang="en").content.decode())
+    assert "More than 5 articles found" in text
