@@ -246,25 +246,25 @@ def highlight(text, query, width=80):
     """An escaped snippet of `text` around the first match of `query`, matches in <mark>.
 
     Matching is done on the folded (Simplified) text, so a Traditional query
-    highlights Simplified text and the reverse.
+    highlights Simplified text and the reverse; English words match their
+    other forms (vaccines, vaccine) as the stemmed index does.
     """
     text = re.sub(r"\s+", " ", html.unescape(MARKUP.sub(" ", text or ""))).strip()
     folded = fold(text)
     if len(folded) != len(text):
         text = folded
-    needles = sorted({term for term in (fold(query).lower().split()) if term}, key=len, reverse=True)
-    needles = [piece for term in needles for piece in TOKEN.findall(term)]
-    spans = []
     lowered = folded.lower()
-    for needle in needles:
-        for match in re.finditer(re.escape(needle), lowered):
-            spans.append((match.start(), match.end()))
+    spans = sorted(
+        (match.start(), match.end()) for pattern in highlight_patterns(query) for match in pattern.finditer(lowered)
+    )
     if not spans:
         snippet = text[: width * 2]
         return mark_safe(escape(snippet) + ("…" if len(text) > len(snippet) else ""))
-    spans.sort()
-    first = spans[0][0]
-    start = max(0, first - width // 2)
+    start = max(0, spans[0][0] - width // 2)
+    if start and text[start - 1].isalnum() and text[start].isalnum():
+        # Begin at a word's start rather than in the middle of it.
+        space = text.find(" ", start, spans[0][0])
+        start = space + 1 if space != -1 else start
     end = min(len(text), start + width * 2)
     pieces, cursor = [], start
     for span_start, span_end in spans:
@@ -274,6 +274,15 @@ def highlight(text, query, width=80):
         pieces.append(f"<mark>{escape(text[span_start:span_end])}</mark>")
         cursor = span_end
     pieces.append(escape(text[cursor:end]))
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if end < len(text) else ""
-    return mark_safe(prefix + "".join(pieces) + suffix)
+    return mark_safe(("…" if start > 0 else "") + "".join(pieces) + ("…" if end < len(text) else ""))
+
+
+def highlight_patterns(query):
+    patterns = []
+    for token in TOKEN.findall(fold(query).lower()):
+        if HAN_RUN.fullmatch(token):
+            patterns.append(re.compile(re.escape(token)))
+        else:
+            root = re.sub(r"(ies|es|s|ed|ing)$", "", token) if len(token) > 4 else token
+            patterns.append(re.compile(rf"\b{re.escape(root)}\w*"))
+    return patterns

@@ -142,8 +142,10 @@ def search_result(article, query):
     still shows where it matched.
     """
     sections = article.sections.all()
-    chinese = " ".join([article.summary_zh_hans, *(section.body_zh_hans for section in sections)])
-    english = " ".join([article.summary_en, *(section.body_en for section in sections)])
+    # The body holds the summary's sentences too (it is an excerpt): use the
+    # summary only where there is no body, as for teasers.
+    chinese = " ".join(section.body_zh_hans for section in sections) or article.summary_zh_hans
+    english = " ".join(section.body_en for section in sections) or article.summary_en
     chinese = to_reader_script(chinese, article.chinese_script)
     reads_english = (get_language() or "").startswith("en") and article.title_en
     candidates = [english, chinese] if reads_english else [chinese, english]
