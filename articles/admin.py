@@ -1,7 +1,10 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
-from .models import Article, Category, Figure, Section
+from .models import Article, Category, Comment, Figure, PendingComment, Section
 
 
 @admin.register(Category)
@@ -18,7 +21,15 @@ class SectionInline(TranslationStackedInline):
 
 @admin.register(Article)
 class ArticleAdmin(TranslationAdmin):
-    list_display = ["title", "category", "status", "published_at", "view_count"]
+    list_display = [
+        "title",
+        "category",
+        "status",
+        "published_at",
+        "view_count",
+        "approved_comments",
+        "pending_comments",
+    ]
     list_filter = ["status", "category", "published_at"]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     readonly_fields = ["view_count", "created_at", "updated_at"]
@@ -41,8 +52,28 @@ class ArticleAdmin(TranslationAdmin):
                 ]
             },
         ),
+        ("Comments", {"fields": ["comments_open"]}),
         ("Counters", {"fields": ["view_count", "created_at", "updated_at"]}),
     ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("category")
+            .annotate(
+                approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)),
+                pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)),
+            )
+        )
+
+    @admin.display(description=_("approved comments"), ordering="approved_count")
+    def approved_comments(self, article):
+        return article.approved_count
+
+    @admin.display(description=_("pending comments"), ordering="pending_count")
+    def pending_comments(self, article):
+        return article.pending_count
 
 
 @admin.register(Figure)
@@ -58,3 +89,57 @@ class SectionAdmin(TranslationAdmin):
     list_display = ["__str__", "article", "position", "level"]
     list_select_related = ["article"]
     search_fields = ["heading_zh_hans", "heading_en", "article__title_zh_hans"]
+
+
+def mark(modeladmin, request, queryset, status):
+    changed = queryset.update(status=status)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d comment marked as %(label)s.", "%(count)d comments marked as %(label)s.", changed)
+        % {"count": changed, "label": Comment.Status(status).label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Approve selected comments"))
+def approve(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.APPROVED)
+
+
+@admin.action(description=_("Reject selected comments"))
+def reject(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.REJECTED)
+
+
+@admin.action(description=_("Mark selected comments as spam"))
+def mark_spam(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.SPAM)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["name", "article", "status", "language", "created_at", "short_message"]
+    list_filter = ["status", "language", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["name", "email", "message", "article__title_zh_hans", "article__title_en"]
+    readonly_fields = ["article", "name", "email", "message", "language", "created_at", "user_agent"]
+    fields = ["article", "status", "name", "email", "message", "language", "created_at", "user_agent"]
+    date_hierarchy = "created_at"
+    actions = [approve, reject, mark_spam]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("message"))
+    def short_message(self, comment):
+        return comment.message[:80]
+
+
+@admin.register(PendingComment)
+class PendingCommentAdmin(CommentAdmin):
+    """The moderation queue: oldest first, so nobody waits longest."""
+
+    list_filter = ["language", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Comment.Status.PENDING).order_by("created_at")

@@ -97,6 +97,9 @@ class Article(models.Model):
     original_language = models.CharField(
         _("original language"), max_length=4, choices=Original, default=Original.CHINESE
     )
+    comments_open = models.BooleanField(
+        _("comments open"), default=True, help_text=_("Readers may leave comments under the article.")
+    )
     is_full_text = models.BooleanField(
         _("full text archived"),
         default=True,
@@ -322,6 +325,54 @@ class Figure(models.Model):
     @property
     def label_pair(self):
         return self.label_zh_hans, self.label_en
+
+
+class CommentQuerySet(models.QuerySet):
+    def approved(self):
+        """What readers see under an article: approved comments, oldest first."""
+        return self.filter(status=Comment.Status.APPROVED).order_by("created_at", "pk")
+
+    def pending(self):
+        return self.filter(status=Comment.Status.PENDING)
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        APPROVED = "approved", _("approved")
+        REJECTED = "rejected", _("rejected")
+        SPAM = "spam", _("spam")
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
+    name = models.CharField(_("name"), max_length=100)
+    email = models.EmailField(_("email"), help_text=_("Never shown publicly."))
+    message = models.TextField(_("message"))
+    language = models.CharField(_("page language"), max_length=10)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
+    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
+    # A keyed hash of the sender's address, for rate limits; never the address.
+    sender_hash = models.CharField(_("sender"), max_length=64, db_index=True, editable=False)
+    user_agent = models.CharField(_("browser"), max_length=200, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx")]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+
+    def __str__(self):
+        return f"{self.name}: {self.message[:40]}"
+
+
+class PendingComment(Comment):
+    """The moderation queue: comments awaiting a decision."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("comment awaiting moderation")
+        verbose_name_plural = _("comments awaiting moderation")
 
 
 ARTICLE_TEXT = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("category/<slug:slug>/feed/", feeds.LatestArticlesFeed(), name="category-feed"),
     path("category/<slug:slug>/feed/atom/", feeds.LatestArticlesAtomFeed(), name="category-feed-atom"),
     path("articles/<slug:slug>/", views.ArticleDetail.as_view(), name="detail"),
+    path("articles/<slug:slug>/comments/", views.post_comment, name="comment"),
     path("articles/<slug:slug>/bilingual/", views.ArticleBilingual.as_view(), name="bilingual"),
     path("search/", views.search_page, name="search"),
     path("archive/", views.archive_index, name="archive"),

@@ -113,6 +113,24 @@ STATIC_ROOT = BASE_DIR / "var" / "static"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "var" / "media"))
 
+# Comments (PRODUCT.md section 7). Limits an operator may change.
+COMMENT_MIN_SECONDS = int(os.environ.get("COMMENT_MIN_SECONDS", "3"))  # form shown → posted
+COMMENT_RATE_LIMIT = int(os.environ.get("COMMENT_RATE_LIMIT", "5"))  # per address and window; 0 = off
+COMMENT_RATE_WINDOW = int(os.environ.get("COMMENT_RATE_WINDOW", "600"))  # seconds
+COMMENT_NAME_MAX_LENGTH = int(os.environ.get("COMMENT_NAME_MAX_LENGTH", "50"))
+COMMENT_MESSAGE_MAX_LENGTH = int(os.environ.get("COMMENT_MESSAGE_MAX_LENGTH", "2000"))
+COMMENT_FORM_MAX_AGE = int(os.environ.get("COMMENT_FORM_MAX_AGE", str(24 * 3600)))  # seconds
+COMMENT_NOTIFY_EMAILS = env_list("COMMENT_NOTIFY_EMAILS", "")
+CSRF_FAILURE_VIEW = "articles.views.csrf_failure"
+
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "newsroom@localhost")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

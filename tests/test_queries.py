@@ -6,14 +6,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from articles.models import Comment
+
 from .factories import make_article, make_category, make_figure, make_section
 
 pytestmark = pytest.mark.django_db
 
 # article + category, sections, figures, the view count UPDATE, related
-# articles, the category navigation, and the sidebar: its categories and one
-# query for each of its three blocks.
-ARTICLE_PAGE_QUERIES = 10
+# articles, approved comments, the category navigation, and the sidebar: its
+# categories and one query for each of its three blocks.
+ARTICLE_PAGE_QUERIES = 11
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +42,10 @@ def queries_for(client, url):
 @pytest.mark.parametrize("sections", [3, 30])
 def test_article_page_query_count_is_fixed(client, sections):
     article = article_with(sections)
+    for number in range(sections):
+        Comment.objects.create(
+            article=article, name=f"N{number}", email="n@example.com", message=f"M{number}", status="approved"
+        )
     with translation.override("en"):
         url = reverse("articles:detail", args=[article.slug])
     assert queries_for(client, url) == ARTICLE_PAGE_QUERIES
