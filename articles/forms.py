@@ -9,7 +9,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from .models import Comment
@@ -54,6 +54,7 @@ class CommentForm(forms.ModelForm):
     def __init__(self, *args, article=None, sender=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.article, self.sender = article, sender
+        self.label_suffix = pgettext("form label suffix", ":")
         self.fields["name"].max_length = settings.COMMENT_NAME_MAX_LENGTH
         self.fields["message"].max_length = settings.COMMENT_MESSAGE_MAX_LENGTH
         for name in ("name", "message"):

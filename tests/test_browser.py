@@ -126,3 +126,46 @@ def test_printing_an_article_leaves_out_navigation_and_sidebar(live_server, load
     assert not page.locator(".language-switcher").is_visible()
     assert page.locator("h1").is_visible()
     page.close()
+
+
+def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_archive, browser, settings):
+    from django.contrib.auth.models import User
+
+    settings.COMMENT_MIN_SECONDS = 1
+    User.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
+    reader = browser.new_context(viewport={"width": 390, "height": 900}).new_page()
+    reader.width_name = "phone"
+    article = f"{live_server.url}/zh-hans/articles/china-science-global-covid-fight/"
+    reader.goto(article)
+    form = reader.locator("form.comment-form")
+    form.get_by_label("姓名").fill("韩梅梅")
+    form.get_by_label("邮箱").fill("meimei-at-example")
+    form.get_by_label("留言").fill("感谢分享这篇报道。\n希望看到更多。")
+    reader.wait_for_timeout(1200)
+    form.get_by_role("button", name="发表留言").click()
+    assert "有效" in reader.locator("#id_email-error").inner_text()
+    assert form.get_by_label("留言").input_value() == "感谢分享这篇报道。\n希望看到更多。"
+    assert form.get_by_label("姓名").input_value() == "韩梅梅"
+    shoot(reader, "comment-error-zh-hans")
+
+    form.get_by_label("邮箱").fill("meimei@example.com")
+    reader.wait_for_timeout(1200)
+    form.get_by_role("button", name="发表留言").click()
+    assert "经编辑审核通过后将显示在这里" in reader.locator(".flash").inner_text()
+    assert "感谢分享这篇报道" not in reader.locator("section#comments").inner_text()
+
+    editor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+    editor.goto(f"{live_server.url}/admin/articles/pendingcomment/")
+    editor.fill("#id_username", "editor")
+    editor.fill("#id_password", "a-long-test-password")
+    editor.click("input[type=submit]")
+    editor.locator("tr", has_text="韩梅梅").locator("input.action-select").check()
+    editor.select_option("select[name=action]", "approve")
+    editor.click("button[name=index]")
+    assert "1 comment marked as approved" in editor.locator(".messagelist").inner_text()
+
+    reader.goto(article)
+    comments = reader.locator("section#comments")
+    assert "韩梅梅" in comments.inner_text()
+    assert "感谢分享这篇报道。\n希望看到更多。" in comments.locator(".comment-message").inner_text()
+    shoot(reader, "comment-approved-zh-hans")
