@@ -6,23 +6,15 @@ client (no network), 200 times each after one warm-up, then prints the
 median and 95th percentile. Run: .venv/bin/python bench/scripts.py
 """
 
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-workdir = tempfile.mkdtemp(prefix="bench-scripts-")
-os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-os.environ["DEBUG"] = "0"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _setup import django_on_fresh_sqlite  # noqa: E402
 
-import django  # noqa: E402
-
-django.setup()
+workdir = django_on_fresh_sqlite("bench-scripts-")
 
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
