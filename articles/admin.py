@@ -1,7 +1,11 @@
+from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.template.defaultfilters import date as format_date
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from .models import Article, Category, Comment, Figure, PendingComment, Section
@@ -16,11 +20,64 @@ class CategoryAdmin(TranslationAdmin):
 class SectionInline(TranslationStackedInline):
     model = Section
     extra = 0
-    fields = ["position", "level", "heading", "body"]
+    fields = ["position", "level", "heading", "body", "preview"]
+    readonly_fields = ["preview"]
+
+    @admin.display(description=_("rendered text (as last saved)"))
+    def preview(self, section):
+        # body_html is Markdown rendered and sanitised by us on save.
+        return format_html(
+            '<div class="markdown-preview" lang="zh"><h4>中文</h4>{}</div>'
+            '<div class="markdown-preview" lang="en"><h4>English</h4>{}</div>',
+            mark_safe(section.body_html_zh_hans or "—"),
+            mark_safe(section.body_html_en or "—"),
+        )
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """Refuses a save made from a page opened before someone else's later save.
+
+    The page carries the article's version (its last change time); if the
+    article changed since, the save is refused with who changed it and when,
+    and everything the editor typed stays in the form.
+    """
+
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = Article
+        fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = version_of(self.instance.updated_at)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.instance.pk:
+            return cleaned
+        current = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", "updated_by__username").first()
+        if current and cleaned.get("loaded_version") != version_of(current[0]):
+            raise forms.ValidationError(
+                gettext(
+                    "%(editor)s saved this article at %(time)s, after you opened it. Your changes were not saved "
+                    "and are still in the form: copy what you need, reload the page to see their version, "
+                    "and make your changes again."
+                )
+                % {"editor": current[1] or gettext("Someone"), "time": format_date(current[0], "DATETIME_FORMAT")},
+                code="stale",
+            )
+        return cleaned
+
+
+def version_of(moment):
+    return moment.isoformat() if moment else ""
 
 
 @admin.register(Article)
 class ArticleAdmin(TranslationAdmin):
+    form = ArticleAdminForm
     list_display = [
         "title",
         "category",
@@ -32,11 +89,11 @@ class ArticleAdmin(TranslationAdmin):
     ]
     list_filter = ["status", "category", "published_at"]
     search_fields = ["title_zh_hans", "title_en", "slug"]
-    readonly_fields = ["view_count", "created_at", "updated_at"]
+    readonly_fields = ["view_count", "created_at", "updated_at", "updated_by"]
     date_hierarchy = "published_at"
     inlines = [SectionInline]
     fieldsets = [
-        (None, {"fields": ["title", "slug", "category", "summary"]}),
+        (None, {"fields": ["title", "slug", "category", "summary", "loaded_version"]}),
         ("Publishing", {"fields": ["status", "published_at", "date_precision", "is_date_approximate", "is_full_text"]}),
         (
             "Source",
@@ -53,8 +110,12 @@ class ArticleAdmin(TranslationAdmin):
             },
         ),
         ("Comments", {"fields": ["comments_open"]}),
-        ("Counters", {"fields": ["view_count", "created_at", "updated_at"]}),
+        ("Counters", {"fields": ["view_count", "created_at", "updated_at", "updated_by"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
 
     def get_queryset(self, request):
         return (

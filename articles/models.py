@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.utils import build_localized_fieldname
 
 from . import search
+from .images import validate_image_file
 from .markup import paragraphs, render_markdown
 from .scripts import lang_tag
 
@@ -122,6 +123,15 @@ class Article(models.Model):
     english_changed_at = models.DateTimeField(_("English text changed at"), null=True, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last changed by"),
+    )
     # Set by load_archive: the digest of the fixture file it last loaded, and
     # of the article as it left the loader, so that an editor's later change
     # can be told apart from an unchanged load.
@@ -168,6 +178,11 @@ class Article(models.Model):
 
     def lang_of(self, field):
         return text_lang(self, field, self.chinese_lang)
+
+    @property
+    def is_visible(self):
+        """Readers may see it: published, and its time has come (as published() selects)."""
+        return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     @property
     def title_pair(self):
@@ -296,7 +311,13 @@ class Figure(models.Model):
     alt_text = models.CharField(
         _("alt text"), max_length=300, blank=True, help_text=_("Leave empty to use the caption.")
     )
-    image = models.ImageField(_("image"), upload_to="figures/%Y/", blank=True)
+    image = models.ImageField(
+        _("image"),
+        upload_to="figures/%Y/",
+        blank=True,
+        validators=[validate_image_file],
+        help_text=_("JPEG, PNG, WebP or GIF."),
+    )
 
     class Meta:
         ordering = ["position", "pk"]

@@ -10,6 +10,7 @@ from django.forms.utils import ErrorDict
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve, reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import make_aware
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -53,17 +54,25 @@ class CategoryArticleList(ListView):
 
 
 class PublishedArticleMixin:
-    """An article readers may see, with its sections and figures in three queries."""
+    """An article readers may see, with its sections and figures in three queries.
+
+    Staff may also open drafts and scheduled articles: the page is then a
+    preview, marked as such, never cached, and not counted as a reading.
+    """
 
     model = Article
 
     def get_queryset(self):
         sections = Section.objects.prefetch_related("figures")
-        return (
-            Article.objects.published()
-            .select_related("category")
-            .prefetch_related(Prefetch("sections", queryset=sections))
-        )
+        request = getattr(self, "request", None)
+        articles = Article.objects.all() if request and request.user.is_staff else Article.objects.published()
+        return articles.select_related("category").prefetch_related(Prefetch("sections", queryset=sections))
+
+    def dispatch(self, request, *args, **kwargs):
+        response = super().dispatch(request, *args, **kwargs)
+        if getattr(self, "object", None) is not None and not self.object.is_visible:
+            add_never_cache_headers(response)
+        return response
 
 
 class ArticleDetail(PublishedArticleMixin, DetailView):
@@ -73,7 +82,8 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         article = super().get_object(queryset)
         # One UPDATE with F() so concurrent readings are all counted; the page
         # shows the count before this reading, as the source did (278).
-        Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
+        if article.is_visible:
+            Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
         return article
 
     def get_context_data(self, **kwargs):
@@ -101,7 +111,7 @@ def client_address(request):
 @require_POST
 def post_comment(request, slug):
     """Store a comment as pending and redirect back (post, redirect, get); errors re-render the page."""
-    article = get_object_or_404(PublishedArticleMixin().get_queryset(), slug=slug)
+    article = get_object_or_404(Article.objects.published(), slug=slug)
     sender = client_address(request)
     form = CommentForm(request.POST, article=article, sender=sender)
     if not form.is_valid():
@@ -139,7 +149,7 @@ def csrf_failure(request, reason=""):
         match = None
     if match is None or match.url_name != "comment":
         return django_csrf_failure(request, reason)
-    article = get_object_or_404(PublishedArticleMixin().get_queryset(), slug=match.kwargs["slug"])
+    article = get_object_or_404(Article.objects.published(), slug=match.kwargs["slug"])
     data = request.POST.copy()
     data["issued"] = issue_stamp()
     form = CommentForm(data, article=article)

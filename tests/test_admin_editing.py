@@ -1,0 +1,111 @@
+"""Editing safely in the admin: stale saves refused, images checked, Markdown previewed."""
+
+from io import BytesIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.forms import modelform_factory
+from django.test import Client
+from django.utils import translation
+from PIL import Image
+
+from articles.models import Article, Figure
+
+from .admin_forms import form_values
+from .factories import make_article, make_category, make_section
+from .pages import page_text
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def article(db):
+    article = make_article(slug="shared", title_en="Shared story", category=make_category())
+    make_section(article, body_en="**Bold** move.")
+    return article
+
+
+def editor_client(name):
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(User.objects.create_superuser(name, f"{name}@example.com", "pw-long-enough-123"))
+    return client
+
+
+def change_url(article):
+    return f"/admin/articles/article/{article.pk}/change/"
+
+
+def test_a_stale_save_is_refused_names_the_other_editor_and_changes_nothing(article):
+    first, second = editor_client("wang"), editor_client("li")
+    first_form = form_values(first.get(change_url(article)).content.decode(), "article_form")
+    second_form = form_values(second.get(change_url(article)).content.decode(), "article_form")
+
+    first_form["title_en"] = "Wang's title"
+    assert first.post(change_url(article), first_form).status_code == 302
+
+    second_form["title_en"] = "Li's title"
+    response = second.post(change_url(article), second_form)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "wang saved this article at" in page_text(html)
+    assert 'value="Li&#x27;s title"' in html or 'value="Li\'s title"' in html
+    assert Article.objects.get(pk=article.pk).title_en == "Wang's title"
+
+
+def test_a_fresh_save_goes_through_and_records_the_editor(article):
+    first = editor_client("wang")
+    values = form_values(first.get(change_url(article)).content.decode(), "article_form")
+    values["title_en"] = "New title"
+    assert first.post(change_url(article), values).status_code == 302
+    article.refresh_from_db()
+    assert article.title_en == "New title"
+    assert article.updated_by.username == "wang"
+
+
+def test_the_change_form_previews_the_rendered_markdown(article):
+    html = editor_client("wang").get(change_url(article)).content.decode()
+    assert "<strong>Bold</strong> move." in html
+
+
+def png(width, height):
+    buffer = BytesIO()
+    Image.new("1", (width, height)).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def upload(name, content, article):
+    form = modelform_factory(Figure, fields=["section", "position", "image"])(
+        {"section": article.sections.first().pk, "position": 1},
+        {"image": SimpleUploadedFile(name, content)},
+    )
+    with translation.override("en"):
+        form.full_clean()
+    return form
+
+
+def test_a_jpg_name_with_text_inside_is_refused(article):
+    form = upload("photo.jpg", b"this is not a picture at all", article)
+    assert not form.is_valid()
+    assert "image" in form.errors
+
+
+def test_an_oversized_image_is_refused(article, settings):
+    settings.IMAGE_MAX_BYTES = 100
+    form = upload("big.png", png(200, 200) + b"\0" * 200, article)
+    assert not form.is_valid()
+    assert "the limit is 100" in form.errors["image"][0]
+
+
+def test_a_decompression_bomb_is_refused_with_a_message(article):
+    bomb = png(12000, 12000)  # 144 million pixels in a few kilobytes
+    assert len(bomb) < 100_000
+    form = upload("bomb.png", bomb, article)
+    assert not form.is_valid()
+    message = form.errors["image"][0]
+    assert "pixels" in message
+
+
+def test_a_valid_image_is_accepted(article):
+    form = upload("ok.png", png(64, 48), article)
+    assert form.is_valid(), form.errors

@@ -1,0 +1,46 @@
+"""The Editors group: exactly what editing needs."""
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import CommandError, call_command
+
+from articles.models import Comment
+
+from .factories import make_article, make_category, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def editor(monkeypatch):
+    monkeypatch.setenv("EDITOR_PASSWORD", "correct-horse-battery-staple")
+    call_command("create_editor", "desk", "desk@example.com")
+    return User.objects.get(username="desk")
+
+
+def test_an_editor_can_add_and_change_articles_sections_figures_and_moderate_comments(client, editor):
+    client.force_login(editor)
+    for model in ("article", "section", "figure"):
+        assert client.get(f"/admin/articles/{model}/add/").status_code == 200, model
+    article = make_article(category=make_category())
+    section = make_section(article)
+    assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 200
+    assert client.get(f"/admin/articles/section/{section.pk}/change/").status_code == 200
+    comment = Comment.objects.create(article=article, name="A", email="a@example.com", message="m")
+    client.post("/admin/articles/pendingcomment/", {"action": "approve", "_selected_action": [comment.pk]})
+    comment.refresh_from_db()
+    assert comment.status == "approved"
+
+
+def test_an_editor_cannot_manage_users(client, editor):
+    client.force_login(editor)
+    assert client.get("/admin/auth/user/add/").status_code == 403
+    assert client.get("/admin/auth/user/").status_code == 403
+    assert not editor.has_perm("auth.add_user")
+
+
+def test_create_editor_refuses_a_weak_password(monkeypatch, db):
+    monkeypatch.setenv("EDITOR_PASSWORD", "123")
+    with pytest.raises(CommandError, match="too short"):
+        call_command("create_editor", "weak", "weak@example.com")
+    assert not User.objects.filter(username="weak").exists()
