@@ -6,7 +6,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
 
 from .models import Article, Category, Comment, Figure, PendingComment, Section
 
@@ -15,6 +15,11 @@ from .models import Article, Category, Comment, Figure, PendingComment, Section
 class CategoryAdmin(TranslationAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
+
+
+admin.site.site_header = _("S&T News Archive · editors' desk")
+admin.site.site_title = _("S&T News Archive")
+admin.site.index_title = _("Editing the archive")
 
 
 class SectionInline(TranslationStackedInline):
@@ -76,7 +81,7 @@ def version_of(moment):
 
 
 @admin.register(Article)
-class ArticleAdmin(TranslationAdmin):
+class ArticleAdmin(TabbedTranslationAdmin):
     form = ArticleAdminForm
     list_display = [
         "title",
@@ -94,7 +99,10 @@ class ArticleAdmin(TranslationAdmin):
     inlines = [SectionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "category", "summary", "loaded_version"]}),
-        ("Publishing", {"fields": ["status", "published_at", "date_precision", "is_date_approximate", "is_full_text"]}),
+        (
+            _("Publishing"),
+            {"fields": ["status", "published_at", "date_precision", "is_date_approximate", "is_full_text"]},
+        ),
         (
             "Source",
             {
@@ -109,8 +117,8 @@ class ArticleAdmin(TranslationAdmin):
                 ]
             },
         ),
-        ("Comments", {"fields": ["comments_open"]}),
-        ("Counters", {"fields": ["view_count", "created_at", "updated_at", "updated_by"]}),
+        (_("Comments"), {"fields": ["comments_open"]}),
+        (_("Counters"), {"fields": ["view_count", "created_at", "updated_at", "updated_by"]}),
     ]
 
     def save_model(self, request, obj, form, change):
@@ -138,7 +146,7 @@ class ArticleAdmin(TranslationAdmin):
 
 
 @admin.register(Figure)
-class FigureAdmin(TranslationAdmin):
+class FigureAdmin(TabbedTranslationAdmin):
     list_display = ["__str__", "section", "position"]
     list_select_related = ["section__article"]
     search_fields = ["caption_zh_hans", "caption_en", "label_zh_hans"]
@@ -146,7 +154,7 @@ class FigureAdmin(TranslationAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(TranslationAdmin):
+class SectionAdmin(TabbedTranslationAdmin):
     list_display = ["__str__", "article", "position", "level"]
     list_select_related = ["article"]
     search_fields = ["heading_zh_hans", "heading_en", "article__title_zh_hans"]

@@ -113,6 +113,10 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
+# The admin's language tabs need jQuery UI; serve our copy (jQuery UI 1.13.3,
+# static/vendor/jquery-ui) instead of modeltranslation's default CDN, so the
+# admin loads nothing from other hosts.
+JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]

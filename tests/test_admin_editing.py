@@ -109,3 +109,14 @@ def test_a_decompression_bomb_is_refused_with_a_message(article):
 def test_a_valid_image_is_accepted(article):
     form = upload("ok.png", png(64, 48), article)
     assert form.is_valid(), form.errors
+
+
+@pytest.mark.parametrize("page", ["article/{pk}/change/", "article/add/", "figure/add/", "section/add/"])
+def test_the_edit_screens_load_nothing_from_other_hosts(article, page):
+    import re
+
+    html = editor_client("wang").get("/admin/articles/" + page.format(pk=article.pk)).content.decode()
+    assert "tabbed_translation_fields.js" in html
+    assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html
+    external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
+    assert external == []
