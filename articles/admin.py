@@ -80,6 +80,39 @@ def version_of(moment):
     return moment.isoformat() if moment else ""
 
 
+class TranslationStateFilter(admin.SimpleListFilter):
+    title = _("translation state")
+    parameter_name = "translation"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("complete", _("complete")),
+            ("no-english", _("English missing")),
+            ("no-chinese", _("Chinese missing")),
+            ("misaligned", _("paragraph counts differ")),
+            ("stale", _("translation older than original")),
+        ]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "complete":
+                return queryset.filter(
+                    lacks_english_text=False,
+                    lacks_chinese_text=False,
+                    misaligned_sections__isnull=True,
+                    translation_stale=False,
+                )
+            case "no-english":
+                return queryset.filter(lacks_english_text=True)
+            case "no-chinese":
+                return queryset.filter(lacks_chinese_text=True)
+            case "misaligned":
+                return queryset.filter(misaligned_sections__gt=0)
+            case "stale":
+                return queryset.filter(translation_stale=True)
+        return queryset
+
+
 @admin.register(Article)
 class ArticleAdmin(TabbedTranslationAdmin):
     form = ArticleAdminForm
@@ -89,10 +122,11 @@ class ArticleAdmin(TabbedTranslationAdmin):
         "status",
         "published_at",
         "view_count",
+        "translation_state",
         "approved_comments",
         "pending_comments",
     ]
-    list_filter = ["status", "category", "published_at"]
+    list_filter = ["status", "category", TranslationStateFilter, "published_at"]
     search_fields = ["title_zh_hans", "title_en", "slug"]
     readonly_fields = ["view_count", "created_at", "updated_at", "updated_by"]
     date_hierarchy = "published_at"
@@ -130,11 +164,32 @@ class ArticleAdmin(TabbedTranslationAdmin):
             super()
             .get_queryset(request)
             .select_related("category")
+            .with_translation_state()
             .annotate(
                 approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)),
                 pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)),
             )
         )
+
+    @admin.display(description=_("translation"))
+    def translation_state(self, article):
+        notes = []
+        if article.lacks_english_text:
+            notes.append(gettext("English missing"))
+        if article.lacks_chinese_text:
+            notes.append(gettext("Chinese missing"))
+        if article.misaligned_sections:
+            notes.append(
+                ngettext(
+                    "paragraphs differ in %(count)d section",
+                    "paragraphs differ in %(count)d sections",
+                    article.misaligned_sections,
+                )
+                % {"count": article.misaligned_sections}
+            )
+        if article.translation_stale:
+            notes.append(gettext("translation older than original"))
+        return "; ".join(notes) or gettext("complete")
 
     @admin.display(description=_("approved comments"), ordering="approved_count")
     def approved_comments(self, article):

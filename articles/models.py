@@ -48,6 +48,41 @@ class ArticleQuerySet(models.QuerySet):
         """What readers may see: published, and its publish time has come."""
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
 
+    def with_translation_state(self):
+        """Annotate lacks_english_text, lacks_chinese_text, misaligned_sections and translation_stale."""
+        sections = Section.objects.filter(article=models.OuterRef("pk"))
+        captions = Figure.objects.filter(section__article=models.OuterRef("pk"))
+        return self.annotate(
+            lacks_english_text=models.Q(title_en="")
+            | models.Exists(sections.filter(~models.Q(body_zh_hans=""), body_en=""))
+            | models.Exists(sections.filter(~models.Q(heading_zh_hans=""), heading_en=""))
+            | models.Exists(captions.filter(~models.Q(caption_zh_hans=""), caption_en="")),
+            lacks_chinese_text=models.Q(title_zh_hans="")
+            | models.Exists(sections.filter(~models.Q(body_en=""), body_zh_hans=""))
+            | models.Exists(sections.filter(~models.Q(heading_en=""), heading_zh_hans="")),
+            misaligned_sections=models.Subquery(
+                sections.filter(~models.Q(paragraphs_zh=models.F("paragraphs_en")))
+                .order_by()
+                .values("article")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            translation_stale=models.Case(
+                models.When(
+                    original_language=Article.Original.CHINESE,
+                    english_changed_at__lt=models.F("chinese_changed_at"),
+                    then=models.Value(True),
+                ),
+                models.When(
+                    original_language=Article.Original.ENGLISH,
+                    chinese_changed_at__lt=models.F("english_changed_at"),
+                    then=models.Value(True),
+                ),
+                default=models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
     def in_category(self, category):
         return self.filter(category=category)
 
@@ -249,6 +284,10 @@ class Section(models.Model):
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown; a blank line starts a paragraph."))
     body_html = models.TextField(editable=False, blank=True)
+    # Paragraph counts of each language, kept on save so the editors' list can
+    # find sections whose two languages do not pair up.
+    paragraphs_zh = models.PositiveSmallIntegerField(default=0, editable=False)
+    paragraphs_en = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -262,6 +301,7 @@ class Section(models.Model):
         for lang in settings.MODELTRANSLATION_LANGUAGES:
             source = getattr(self, build_localized_fieldname("body", lang))
             setattr(self, build_localized_fieldname("body_html", lang), render_markdown(source))
+        self.paragraphs_zh, self.paragraphs_en = len(paragraphs(self.body_zh_hans)), len(paragraphs(self.body_en))
         changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.article, changed)

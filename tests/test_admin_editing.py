@@ -120,3 +120,34 @@ def test_the_edit_screens_load_nothing_from_other_hosts(article, page):
     assert "/static/vendor/jquery-ui/jquery-ui.min.js" in html
     external = re.findall(r'(?:src|href)="((?:https?:)?//[^"]+)"', html)
     assert external == []
+
+
+def test_the_article_list_shows_and_filters_translation_state(article):
+    complete = make_article(slug="complete", title_en="Complete one", category=article.category)
+    make_section(complete)
+    make_article(slug="no-en", title_en="", title_zh_hans="只有中文", category=complete.category)
+    misaligned = make_article(slug="uneven", title_en="Uneven", category=complete.category)
+    make_section(misaligned, body_zh_hans="一。\n\n二。\n\n三。", body_en="One.\n\nTwo.")
+    stale = make_article(slug="stale", title_en="Stale", category=complete.category)
+    section = make_section(stale)
+    section.body_zh_hans = "第一段，已修改。\n\n第二段。"  # only the original changes
+    section.save()
+    client = editor_client("wang")
+
+    def listed(query=""):
+        html = client.get("/admin/articles/article/" + query).content.decode()
+        return html
+
+    html = page_text(listed(), "table")
+    assert "English missing" in html, html
+    assert "paragraphs differ in 1 section" in html
+    assert "translation older than original" in html
+    for state, expected, absent in [
+        ("no-english", "只有中文", "Uneven"),
+        ("misaligned", "Uneven", "只有中文"),
+        ("stale", "Stale", "Uneven"),
+        ("complete", "Complete one", "Stale"),
+    ]:
+        page = page_text(listed(f"?translation={state}"), "table")
+        assert expected in page, state
+        assert absent not in page, state

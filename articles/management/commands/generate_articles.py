@@ -96,6 +96,8 @@ class Command(BaseCommand):
                                 body_en="\n\n".join(en),
                                 body_html_zh_hans="".join(f"<p>{escape(p)}</p>" for p in zh),
                                 body_html_en="".join(f"<p>{escape(p)}</p>" for p in en),
+                                paragraphs_zh=len(zh),
+                                paragraphs_en=len(en),
                             )
                         )
                 Section.objects.bulk_create(sections)
