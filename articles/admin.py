@@ -1,14 +1,23 @@
+import nested_admin
+import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationStackedInline
+from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationInlineModelAdmin
+from reversion.admin import VersionAdmin
+from reversion.models import Version
 
 from .models import Article, Category, Comment, Figure, PendingComment, Section
+from .versions import compare as compare_versions
 
 
 @admin.register(Category)
@@ -22,11 +31,26 @@ admin.site.site_title = _("S&T News Archive")
 admin.site.index_title = _("Editing the archive")
 
 
-class SectionInline(TranslationStackedInline):
+# Every save of an article keeps a version of it with its sections and figures.
+reversion.register(Figure)
+reversion.register(Section, follow=["figures"])
+reversion.register(Article, follow=["sections"])
+
+
+class FigureInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
+    model = Figure
+    extra = 0
+    fields = ["position", "marker", "label", "caption", "alt_text", "image"]
+    sortable_field_name = "position"
+
+
+class SectionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
     model = Section
     extra = 0
     fields = ["position", "level", "heading", "body", "preview"]
     readonly_fields = ["preview"]
+    sortable_field_name = "position"
+    inlines = [FigureInline]
 
     @admin.display(description=_("rendered text (as last saved)"))
     def preview(self, section):
@@ -56,7 +80,10 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["loaded_version"].initial = version_of(self.instance.updated_at)
+            # The stored article's version, not the instance's: when a past
+            # version is being restored, the instance carries its old time.
+            current = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", flat=True).first()
+            self.fields["loaded_version"].initial = version_of(current)
 
     def clean(self):
         cleaned = super().clean()
@@ -114,8 +141,9 @@ class TranslationStateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Article)
-class ArticleAdmin(TabbedTranslationAdmin):
+class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
+    prepopulated_fields = {"slug": ["title_en"]}
     list_display = [
         "title",
         "category",
@@ -155,9 +183,52 @@ class ArticleAdmin(TabbedTranslationAdmin):
         (_("Counters"), {"fields": ["view_count", "created_at", "updated_at", "updated_by"]}),
     ]
 
+    object_history_template = "admin/articles/article/object_history.html"
+
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def get_urls(self):
+        compare = path(
+            "<path:object_id>/history/compare/",
+            self.admin_site.admin_view(self.compare_view),
+            name="articles_article_compare",
+        )
+        return [compare, *super().get_urls()]
+
+    def history_view(self, request, object_id, extra_context=None):
+        article = self.get_object(request, unquote(object_id))
+        versions = Version.objects.get_for_object(article).select_related("revision__user") if article else []
+        return super().history_view(request, object_id, {**(extra_context or {}), "versions": versions})
+
+    def compare_view(self, request, object_id):
+        """Two saved versions of an article side by side: what changed, in both languages."""
+        article = self.get_object(request, unquote(object_id))
+        if article is None or not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        versions = Version.objects.get_for_object(article)
+        try:
+            chosen = sorted(versions.filter(pk__in=[int(request.GET["a"]), int(request.GET["b"])]), key=lambda v: v.pk)
+        except (KeyError, ValueError):
+            chosen = []
+        if len(chosen) != 2:
+            messages.error(request, gettext("Choose two different versions to compare."))
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
+        older, newer = chosen
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": article,
+            "title": gettext("Compare versions"),
+            "older": older,
+            "newer": newer,
+            "rows": compare_versions(older, newer),
+        }
+        return render(request, "admin/articles/article/compare.html", context)
 
     def get_queryset(self, request):
         return (

@@ -12,12 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from imagekit.models import ImageSpecField
+from imagekit.processors import ResizeToFit
 from modeltranslation.utils import build_localized_fieldname
 
 from . import search
 from .images import validate_image_file
 from .markup import paragraphs, render_markdown
 from .scripts import lang_tag
+
+RENDITION_WIDTHS = (480, 960, 1600)
 
 # Reading speeds for the reading-time estimate: Chinese characters and
 # English words a minute for an ordinary reader of news.
@@ -355,8 +359,26 @@ class Figure(models.Model):
         _("image"),
         upload_to="figures/%Y/",
         blank=True,
+        width_field="image_width",
+        height_field="image_height",
         validators=[validate_image_file],
         help_text=_("JPEG, PNG, WebP or GIF."),
+    )
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # Resized renditions, made when the image is saved (IMAGEKIT's Optimistic
+    # strategy), so pages link them without touching the files.
+    image_480 = ImageSpecField(source="image", processors=[ResizeToFit(width=480, upscale=False)])
+    image_960 = ImageSpecField(source="image", processors=[ResizeToFit(width=960, upscale=False)])
+    image_1600 = ImageSpecField(source="image", processors=[ResizeToFit(width=1600, upscale=False)])
+    image_480_webp = ImageSpecField(
+        source="image", processors=[ResizeToFit(width=480, upscale=False)], format="WEBP", options={"quality": 80}
+    )
+    image_960_webp = ImageSpecField(
+        source="image", processors=[ResizeToFit(width=960, upscale=False)], format="WEBP", options={"quality": 80}
+    )
+    image_1600_webp = ImageSpecField(
+        source="image", processors=[ResizeToFit(width=1600, upscale=False)], format="WEBP", options={"quality": 80}
     )
 
     class Meta:
@@ -377,6 +399,18 @@ class Figure(models.Model):
         article_id = self.section.article_id
         result = super().delete(*args, **kwargs)
         search.reindex(article_id)
+        return result
+
+    def renditions(self):
+        """[(width, fallback URL, WebP URL)] of the image's resized versions, narrowest first."""
+        if not self.image or not self.image_width:
+            return []
+        seen, result = set(), []
+        for width in RENDITION_WIDTHS:
+            actual = min(width, self.image_width)
+            if actual not in seen:
+                seen.add(actual)
+                result.append((actual, getattr(self, f"image_{width}").url, getattr(self, f"image_{width}_webp").url))
         return result
 
     @property

@@ -1,5 +1,6 @@
 """Editing safely in the admin: stale saves refused, images checked, Markdown previewed."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -151,3 +152,50 @@ def test_the_article_list_shows_and_filters_translation_state(article):
         page = page_text(listed(f"?translation={state}"), "table")
         assert expected in page, state
         assert absent not in page, state
+
+
+def test_every_save_keeps_a_version_and_an_earlier_one_can_be_restored_in_both_languages(article):
+    from reversion.models import Version
+
+    client = editor_client("wang")
+
+    def save(title_zh, title_en, body_zh, body_en):
+        values = form_values(client.get(change_url(article)).content.decode(), "article_form")
+        values.update(title_zh_hans=title_zh, title_en=title_en)
+        values.update({"sections-0-body_zh_hans": body_zh, "sections-0-body_en": body_en})
+        response = client.post(change_url(article), values)
+        assert response.status_code == 302, page_text(response.content.decode())[:2000]
+
+    save("第一版标题", "First title", "第一版正文。", "First body.")
+    save("第二版标题", "Second title", "第二版正文。", "Second body.")
+    versions = Version.objects.get_for_object(article)
+    assert versions.count() == 2
+    history = page_text(client.get(change_url(article).replace("change/", "history/")).content.decode())
+    assert history.count("wang") >= 2
+
+    first = versions.last()
+    revision_url = change_url(article).replace("change/", f"history/{first.pk}/")
+    values = form_values(client.get(revision_url).content.decode(), "article_form")
+    assert values["title_en"] == "First title"
+    assert client.post(revision_url, values).status_code == 302
+
+    article.refresh_from_db()
+    section = article.sections.get()
+    assert (article.title_zh_hans, article.title_en) == ("第一版标题", "First title")
+    assert (section.body_zh_hans, section.body_en) == ("第一版正文。", "First body.")
+
+
+def test_two_versions_can_be_compared_in_both_languages(article):
+    client = editor_client("wang")
+    for title_zh, title_en in [("旧标题", "Old title"), ("新标题", "New title")]:
+        values = form_values(client.get(change_url(article)).content.decode(), "article_form")
+        values.update(title_zh_hans=title_zh, title_en=title_en)
+        assert client.post(change_url(article), values).status_code == 302
+    history = client.get(change_url(article).replace("change/", "history/")).content.decode()
+    ids = [int(v) for v in re.findall(r'name="a" value="(\d+)"', history)]
+    assert len(ids) == 2
+    html = client.get(
+        change_url(article).replace("change/", "history/compare/"), {"a": ids[1], "b": ids[0]}
+    ).content.decode()
+    assert "<del>旧</del><ins>新</ins>标题" in html
+    assert "<del>Old</del><ins>New</ins> title" in html

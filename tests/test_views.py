@@ -185,17 +185,25 @@ def test_markdown_is_rendered_once_and_sanitised(db):
     assert 'href="http://example.org/a"' in section.body_html_en
 
 
-def test_figure_with_an_image_is_shown_lazily_with_its_size(client, db, tmp_path):
+def test_figure_with_an_image_is_served_as_resized_renditions_with_its_size(client, db, settings):
     from io import BytesIO
+    from pathlib import Path
 
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image
 
     buffer = BytesIO()
-    Image.new("RGB", (64, 48), "red").save(buffer, "PNG")
+    Image.new("RGB", (1200, 800), "red").save(buffer, "JPEG")
     figure = make_figure(make_section(make_article(slug="with-image")))
-    figure.image = SimpleUploadedFile("pic.png", buffer.getvalue(), content_type="image/png")
+    figure.image = SimpleUploadedFile("pic.jpg", buffer.getvalue(), content_type="image/jpeg")
     figure.save()
     html = get(client, "en", "articles:detail", "with-image").content.decode()
-    assert 'loading="lazy"' in html and 'width="64" height="48"' in html
+    assert 'loading="lazy"' in html and 'width="1200" height="800"' in html
     assert 'alt="A caption"' in html
+    assert '<source type="image/webp"' in html
+    srcset = html.split('<source type="image/webp"')[1].split('srcset="')[1].split('"')[0]
+    widths = [entry.rsplit(" ", 1)[1] for entry in srcset.split(", ")]
+    assert widths == ["480w", "960w", "1200w"]
+    for entry in srcset.split(", "):
+        path = Path(settings.MEDIA_ROOT) / entry.split(" ")[0].removeprefix(settings.MEDIA_URL)
+        assert path.exists() and Image.open(path).format == "WEBP"
