@@ -4,12 +4,14 @@ from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationInlineModelAdmin
@@ -37,11 +39,27 @@ reversion.register(Section, follow=["figures"])
 reversion.register(Article, follow=["sections"])
 
 
-class FigureInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
+class FigureInline(nested_admin.NestedStackedInline):
+    """Figures inside their section, both languages shown one above the other.
+
+    modeltranslation's language tabs do not work in a form added inside a
+    form added on the page (the tabs are cloned with the wrong ids), so the
+    figure's fields are listed per language instead of tabbed.
+    """
+
     model = Figure
     extra = 0
-    fields = ["position", "marker", "label", "caption", "alt_text", "image"]
+    fields = [
+        "position",
+        "marker",
+        ("label_zh_hans", "label_en"),
+        "caption_zh_hans",
+        "caption_en",
+        ("alt_text_zh_hans", "alt_text_en"),
+        "image",
+    ]
     sortable_field_name = "position"
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
 
 
 class SectionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
@@ -97,7 +115,10 @@ class ArticleAdminForm(forms.ModelForm):
                     "and are still in the form: copy what you need, reload the page to see their version, "
                     "and make your changes again."
                 )
-                % {"editor": current[1] or gettext("Someone"), "time": format_date(current[0], "DATETIME_FORMAT")},
+                % {
+                    "editor": current[1] or gettext("Someone"),
+                    "time": format_date(localtime(current[0]), "DATETIME_FORMAT"),
+                },
                 code="stale",
             )
         return cleaned

@@ -16,8 +16,11 @@ def validate_image_file(file):
 
     The pixel count is read from the header before anything is decompressed,
     so a decompression bomb (a small file that unpacks to a huge image) is
-    refused without being unpacked.
+    refused without being unpacked. Images already stored were checked when
+    they were uploaded.
     """
+    if getattr(file, "_committed", False):
+        return
     if file.size > settings.IMAGE_MAX_BYTES:
         raise ValidationError(
             _("This image is %(size)s; the limit is %(limit)s.")

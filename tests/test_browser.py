@@ -169,3 +169,90 @@ def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_arch
     assert "韩梅梅" in comments.inner_text()
     assert "感谢分享这篇报道。\n希望看到更多。" in comments.locator(".comment-message").inner_text()
     shoot(reader, "comment-approved-zh-hans")
+
+
+def test_editor_writes_previews_and_publishes_an_article_and_a_stale_save_is_refused(
+    live_server, loaded_archive, browser, tmp_path
+):
+    from io import BytesIO
+
+    from django.contrib.auth.models import User
+    from PIL import Image
+
+    User.objects.create_superuser("wang", "wang@example.com", "a-long-test-password")
+    User.objects.create_superuser("li", "li@example.com", "a-long-test-password")
+    picture = tmp_path / "lab.jpg"
+    buffer = BytesIO()
+    Image.new("RGB", (1000, 600), (30, 90, 160)).save(buffer, "JPEG")
+    picture.write_bytes(buffer.getvalue())
+
+    def editor_page(name):
+        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+        page.width_name = "desktop"
+        page.goto(f"{live_server.url}/admin/login/")
+        page.fill("#id_username", name)
+        page.fill("#id_password", "a-long-test-password")
+        page.click("input[type=submit]")
+        return page
+
+    def in_language(page, code):
+        page.select_option("select.modeltranslation-switch", code)
+
+    wang = editor_page("wang")
+    wang.goto(f"{live_server.url}/admin/articles/article/add/")
+    in_language(wang, "zh-hans")
+    wang.fill("#id_title_zh_hans", "量子计算实验室开放日")
+    wang.fill("#id_summary_zh_hans", "实验室首次向公众开放。")
+    in_language(wang, "en")
+    wang.fill("#id_title_en", "Quantum computing lab opens its doors")
+    wang.fill("#id_summary_en", "The lab opened to the public for the first time.")
+    assert wang.input_value("#id_slug") == "quantum-computing-lab-opens-its-doors"
+    wang.select_option("#id_category", label="News")
+    for index, (zh, en) in enumerate([("开放日", "Open day"), ("展示的设备", "The equipment on show")]):
+        wang.locator("a.djn-model-articles-section:visible").last.click()
+        in_language(wang, "zh-hans")
+        wang.fill(f"#id_sections-{index}-heading_zh_hans", zh)
+        wang.fill(f"#id_sections-{index}-body_zh_hans", f"{zh}的第一段。\n\n{zh}的第二段。")
+        in_language(wang, "en")
+        wang.fill(f"#id_sections-{index}-heading_en", en)
+        wang.fill(f"#id_sections-{index}-body_en", f"First paragraph on {en}.\n\nSecond paragraph on {en}.")
+    wang.locator("a.djn-model-articles-figure:visible").first.click()
+    wang.locator("textarea[name$='-figures-0-caption_zh_hans']:visible").fill("实验室里的稀释制冷机")
+    wang.locator("textarea[name$='-figures-0-caption_en']:visible").fill("A dilution refrigerator in the lab")
+    wang.locator("input[type=file][name$='-figures-0-image']").first.set_input_files(str(picture))
+    shoot(wang, "admin-edit-new-article")
+    wang.click("input[name=_continue]")
+    assert "was added successfully" in wang.locator(".messagelist").inner_text()
+    shoot(wang, "admin-edit-saved-draft")
+
+    wang.goto(f"{live_server.url}/en/articles/quantum-computing-lab-opens-its-doors/")
+    assert "This article is a draft" in wang.locator(".preview-banner").inner_text()
+    assert wang.locator("h2", has_text="The equipment on show").is_visible()
+    assert wang.locator("figure img").get_attribute("width") == "1000"
+    reader = browser.new_context(viewport={"width": 390, "height": 900}).new_page()
+    reader.width_name = "phone"
+    assert reader.goto(f"{live_server.url}/en/articles/quantum-computing-lab-opens-its-doors/").status == 404
+
+    wang.go_back()
+    wang.select_option("#id_status", "published")
+    li = editor_page("li")
+    li.goto(wang.url)
+    wang.click("input[name=_continue]")
+    assert "was changed successfully" in wang.locator(".messagelist").inner_text()
+
+    reader.goto(f"{live_server.url}/en/")
+    assert reader.locator(".main-column").get_by_role("link", name="Quantum computing lab opens its doors").is_visible()
+    reader.goto(f"{live_server.url}/zh-hans/category/news/")
+    assert reader.locator(".main-column").get_by_role("link", name="量子计算实验室开放日").is_visible()
+    reader.goto(f"{live_server.url}/en/articles/quantum-computing-lab-opens-its-doors/")
+    assert reader.locator(".preview-banner").count() == 0
+    shoot(reader, "published-by-editor-en")
+
+    in_language(li, "en")
+    li.fill("#id_title_en", "Li's late title")
+    li.click("input[name=_continue]")
+    assert "wang saved this article at" in li.locator(".errornote, .errorlist").first.inner_text() or (
+        "wang saved this article at" in li.content()
+    )
+    assert li.input_value("#id_title_en") == "Li's late title"
+    shoot(li, "admin-stale-save-refused")
