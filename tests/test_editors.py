@@ -44,3 +44,11 @@ def test_create_editor_refuses_a_weak_password(monkeypatch, db):
     with pytest.raises(CommandError, match="too short"):
         call_command("create_editor", "weak", "weak@example.com")
     assert not User.objects.filter(username="weak").exists()
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"), [("zh-CN,zh;q=0.9", "科技新闻档案 · 编辑部"), ("en-US,en", "editors' desk")]
+)
+def test_the_admin_speaks_the_editors_browser_language(client, db, accept, expected):
+    html = client.get("/admin/login/", headers={"accept-language": accept}).content.decode()
+    assert expected in html.replace("&#x27;", "'")
