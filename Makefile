@@ -37,7 +37,7 @@ messages:
 	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity=0
 
 run: $(VENV)/.runtime messages
-	mkdir -p var
+	mkdir -p var/static
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py load_archive
 	@echo ""

@@ -15,6 +15,8 @@ def django_on_fresh_sqlite(prefix):
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     os.environ["DEBUG"] = "0"
+    os.environ["HTTPS"] = "0"
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     import django
 
     django.setup()

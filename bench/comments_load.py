@@ -80,6 +80,7 @@ def main():
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "DEBUG": "0",
+        "HTTPS": "0",
         "SECRET_KEY": "bench-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz",
         "ALLOWED_HOSTS": "127.0.0.1",
         "COMMENT_RATE_LIMIT": "0",
