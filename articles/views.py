@@ -261,3 +261,11 @@ def healthz(request):
         cursor.execute("SELECT 1")
         cursor.fetchone()
     return HttpResponse("ok", content_type="text/plain")
+
+
+FLOOR_PAGE = ("<!DOCTYPE html><title>floor</title>" + "<p>" + "x" * 196 + "</p>\n" * 100).encode()[: 20 * 1024]
+
+
+def bench_floor(request):
+    """bench/http.sh's floor: Django's least work for a 20 KB page (mounted only when BENCH_FLOOR is on)."""
+    return HttpResponse(FLOOR_PAGE)

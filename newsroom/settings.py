@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files skip the rest (WhiteNoise docs).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag from the content; If-None-Match then gets 304 Not Modified.
+    "django.middleware.http.ConditionalGetMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it may read the language from them), before common
@@ -191,7 +193,7 @@ else:
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "var" / "static"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
 # Compressed, content-hashed names with long cache lifetimes (collectstatic
 # builds them); a name missing from the manifest falls back to the plain file.
 STORAGES = {
@@ -234,3 +236,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# bench/http.sh only: a bare view returning a fixed 20 KB page, the floor
+# every real page is measured against.
+BENCH_FLOOR = env_bool("BENCH_FLOOR", False)

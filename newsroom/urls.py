@@ -17,6 +17,9 @@ urlpatterns = [
 # LocaleMiddleware to the best match for the browser's Accept-Language.
 urlpatterns += i18n_patterns(path("", include("articles.urls")))
 
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor", views.bench_floor))
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 

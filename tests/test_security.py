@@ -90,3 +90,23 @@ def test_the_admin_login_locks_out_after_repeated_failures(db, settings):
     locked = client.post("/admin/login/", {"username": "editor", "password": "the-right-password-123"})
     assert locked.status_code == 429
     assert "_auth_user_id" not in client.session
+
+
+def test_an_unchanged_page_answers_a_conditional_request_with_304(client, archive):
+    first = client.get("/en/category/news/")
+    assert first.status_code == 200 and first["ETag"]
+    again = client.get("/en/category/news/", headers={"if-none-match": first["ETag"]})
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_saved_edit_appears_on_the_next_request(client, archive):
+    from articles.models import Article
+
+    before = client.get("/en/category/news/")
+    article = Article.objects.get(slug="china-acts-on-covid-cooperation")
+    article.title_en = "An edited headline"
+    article.save()
+    after = client.get("/en/category/news/", headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert "An edited headline" in after.content.decode()
