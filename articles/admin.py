@@ -18,7 +18,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, Tra
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .models import Article, Category, Comment, Figure, PendingComment, Section
+from .models import Article, Category, Comment, Figure, PendingComment, Section, bump_content_version
 from .versions import compare as compare_versions
 
 
@@ -309,6 +309,7 @@ class SectionAdmin(TabbedTranslationAdmin):
 
 def mark(modeladmin, request, queryset, status):
     changed = queryset.update(status=status)
+    bump_content_version()  # approved comments show on cached article pages
     modeladmin.message_user(
         request,
         ngettext("%(count)d comment marked as %(label)s.", "%(count)d comments marked as %(label)s.", changed)

@@ -30,6 +30,42 @@ ENGLISH_WORDS_PER_MINUTE = 220
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+class ContentVersion(models.Model):
+    """One row: a counter raised by every change readers could see, shared by all processes.
+
+    Cached pages and counts are keyed by it, so a save shows on the next
+    request through any server process. `next_publish_at` is when the next
+    scheduled article becomes visible; passing it raises the counter too.
+    """
+
+    version = models.BigIntegerField(default=0)
+    next_publish_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"content version {self.version}"
+
+
+def bump_content_version():
+    upcoming = (
+        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
+        .order_by("published_at")
+        .values_list("published_at", flat=True)
+        .first()
+    )
+    updated = ContentVersion.objects.filter(pk=1).update(version=models.F("version") + 1, next_publish_at=upcoming)
+    if not updated:
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "next_publish_at": upcoming})
+
+
+def content_version():
+    """The current content version (one query; also notices a scheduled article coming due)."""
+    row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
+    if row is None or (row[1] is not None and row[1] <= timezone.now()):
+        bump_content_version()
+        row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
+    return row[0]
+
+
 class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50)
@@ -42,6 +78,10 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_content_version()
 
     def get_absolute_url(self):
         return reverse("articles:category", args=[self.slug])
@@ -195,7 +235,7 @@ class Article(models.Model):
         stamp_changes(self, self, ARTICLE_TEXT)
         super().save(*args, **kwargs)
         search.reindex(self.pk)
-        cache.delete(ARCHIVE_COUNTS_KEY)
+        bump_content_version()
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -204,7 +244,7 @@ class Article(models.Model):
         pk = self.pk
         result = super().delete(*args, **kwargs)
         search.unindex(pk)
-        cache.delete(ARCHIVE_COUNTS_KEY)
+        bump_content_version()
         return result
 
     def get_bilingual_url(self):
@@ -310,10 +350,12 @@ class Section(models.Model):
         super().save(*args, **kwargs)
         save_change_stamps(self.article, changed)
         search.reindex(self.article_id)
+        bump_content_version()
 
     def delete(self, *args, **kwargs):
         result = super().delete(*args, **kwargs)
         search.reindex(self.article_id)
+        bump_content_version()
         return result
 
     @property
@@ -394,11 +436,13 @@ class Figure(models.Model):
         super().save(*args, **kwargs)
         save_change_stamps(self.section.article, changed)
         search.reindex(self.section.article_id)
+        bump_content_version()
 
     def delete(self, *args, **kwargs):
         article_id = self.section.article_id
         result = super().delete(*args, **kwargs)
         search.reindex(article_id)
+        bump_content_version()
         return result
 
     def renditions(self):
@@ -460,6 +504,10 @@ class Comment(models.Model):
     def __str__(self):
         return f"{self.name}: {self.message[:40]}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        bump_content_version()
+
 
 class PendingComment(Comment):
     """The moderation queue: comments awaiting a decision."""
@@ -518,10 +566,11 @@ def archive_counts():
     """[(year, total, [(month, count), …]), …] of what readers may see, newest first.
 
     Counting every article by month is the archive's one costly query, so the
-    result is cached until an article is saved or deleted, or until the next
-    scheduled article's time comes, whichever is first.
+    result is cached under the content version: until the next save, or until
+    the next scheduled article's time comes.
     """
-    cached = cache.get(ARCHIVE_COUNTS_KEY)
+    key = f"{ARCHIVE_COUNTS_KEY}:{content_version()}"
+    cached = cache.get(key)
     if cached is not None:
         return cached
     rows = (
@@ -535,17 +584,7 @@ def archive_counts():
     for row in rows:
         years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
     counts = [(year, sum(count for _month, count in months), months) for year, months in years.items()]
-    now = timezone.now()
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=now)
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    seconds = ARCHIVE_COUNTS_SECONDS
-    if upcoming:
-        seconds = max(1, min(seconds, math.ceil((upcoming - now).total_seconds())))
-    cache.set(ARCHIVE_COUNTS_KEY, counts, seconds)
+    cache.set(key, counts, ARCHIVE_COUNTS_SECONDS)
     return counts
 
 

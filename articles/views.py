@@ -82,7 +82,8 @@ class ArticleDetail(PublishedArticleMixin, DetailView):
         article = super().get_object(queryset)
         # One UPDATE with F() so concurrent readings are all counted; the page
         # shows the count before this reading, as the source did (278).
-        if article.is_visible:
+        # Through the page cache, pagecache.count_reading counts instead.
+        if article.is_visible and not getattr(self.request, "served_from_page_cache", False):
             Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
         return article
 

@@ -12,10 +12,13 @@ from .factories import make_article, make_category, make_figure, make_section
 
 pytestmark = pytest.mark.django_db
 
-# article + category, sections, figures, the view count UPDATE, related
-# articles, approved comments, the category navigation, and the sidebar: its
-# categories and one query for each of its three blocks.
-ARTICLE_PAGE_QUERIES = 11
+# Rendered afresh: the content version, article + category, sections,
+# figures, related articles, approved comments, the category navigation, the
+# sidebar (its categories and one query for each of its three blocks), then
+# the reading counted (UPDATE) and its count read back.
+ARTICLE_PAGE_QUERIES = 13
+# From the page cache: the content version, the UPDATE and the count.
+CACHED_ARTICLE_PAGE_QUERIES = 3
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +52,7 @@ def test_article_page_query_count_is_fixed(client, sections):
     with translation.override("en"):
         url = reverse("articles:detail", args=[article.slug])
     assert queries_for(client, url) == ARTICLE_PAGE_QUERIES
+    assert queries_for(client, url) == CACHED_ARTICLE_PAGE_QUERIES
 
 
 def test_home_and_category_query_counts_do_not_grow_with_articles(client):

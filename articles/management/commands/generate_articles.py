@@ -22,7 +22,7 @@ from django.utils.html import escape
 
 from articles import search
 from articles.archive import FIXTURE_DIR, ensure_categories
-from articles.models import Article, Category, Section
+from articles.models import Article, Category, Section, bump_content_version
 
 BATCH = 1000
 SENTENCE = re.compile(r"[^。！？]+[。！？]")
@@ -107,4 +107,5 @@ class Command(BaseCommand):
                 search.index_articles(batch)
             made += size
             self.stdout.write(f"  {made}/{count}", ending="\r")
+        bump_content_version()  # bulk_create bypasses save()
         self.stdout.write(f"Generated {count} synthetic articles.")
