@@ -17,12 +17,14 @@ import re
 from functools import wraps
 
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from .forms import issue_stamp
-from .models import content_version
+from .models import Article, content_version
 
 PAGE_SECONDS = 600
 CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
@@ -79,12 +81,17 @@ def reader_page(view, per_request=None):
 
 
 def count_reading(request, body, slug):
-    """Count this reading of an article and show the count from before it, as the page does."""
-    from django.db.models import F
+    """Count this reading of an article and show the count from before it, as the page does.
 
-    from .models import Article
-
-    readings = Article.objects.published().filter(slug=slug)
-    readings.update(view_count=F("view_count") + 1)
-    count = readings.values_list("view_count", flat=True).first() or 1
+    One statement: UPDATE … RETURNING (SQLite 3.35+ and PostgreSQL) adds the
+    reading and reads the new count back atomically.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE articles_article SET view_count = view_count + 1 "
+            "WHERE slug = %s AND status = %s AND published_at <= %s RETURNING view_count",
+            [slug, Article.Status.PUBLISHED, timezone.now()],
+        )
+        row = cursor.fetchone()
+    count = row[0] if row else 1
     return VIEWS.sub(lambda m: f"{m.group(1)}{count - 1}{m.group(2)}", body, count=1)

@@ -15,10 +15,10 @@ pytestmark = pytest.mark.django_db
 # Rendered afresh: the content version, article + category, sections,
 # figures, related articles, approved comments, the category navigation, the
 # sidebar (its categories and one query for each of its three blocks), then
-# the reading counted (UPDATE) and its count read back.
-ARTICLE_PAGE_QUERIES = 13
-# From the page cache: the content version, the UPDATE and the count.
-CACHED_ARTICLE_PAGE_QUERIES = 3
+# the reading counted (one UPDATE … RETURNING).
+ARTICLE_PAGE_QUERIES = 12
+# From the page cache: the content version and the reading counted.
+CACHED_ARTICLE_PAGE_QUERIES = 2
 
 
 @pytest.fixture(autouse=True)
@@ -63,3 +63,26 @@ def test_home_and_category_query_counts_do_not_grow_with_articles(client):
     for number in range(25):
         make_article(slug=f"more-{number}")
     assert (queries_for(client, home), queries_for(client, news)) == few
+
+
+@pytest.mark.parametrize(
+    ("page", "fresh", "cached"),
+    [
+        # version, nav, lead, latest, sidebar (its categories + 3 blocks)
+        ("articles:index", 8, 1),
+        # version, category, count, page of articles, nav, sidebar (4)
+        ("articles:category", 9, 1),
+        # version, article, sections, figures, nav (the side-by-side page has no sidebar)
+        ("articles:bilingual", 5, 1),
+        # version, search count, ranked ids, articles, their sections, nav, sidebar (4)
+        ("articles:search", 10, 1),
+    ],
+)
+def test_each_page_type_takes_a_fixed_number_of_queries(client, page, fresh, cached):
+    article = article_with(5)
+    for number in range(10):
+        make_article(slug=f"extra-{number}", title_en=f"Extra {number}")
+    args = {"articles:category": ["news"], "articles:bilingual": [article.slug]}.get(page, [])
+    with translation.override("en"):
+        url = reverse(page, args=args) + ("?q=Heading" if page == "articles:search" else "")
+    assert (queries_for(client, url), queries_for(client, url)) == (fresh, cached)

@@ -1,0 +1,173 @@
+"""Beyond one process: two servers on one database see each other's work.
+
+Each server keeps its own local-memory cache, so this also proves that cached
+pages follow the shared content version rather than a process's own memory.
+On the PostgreSQL run both servers use the PostgreSQL database of
+DATABASE_URL; on the SQLite run they share one SQLite file.
+"""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+from django.conf import settings
+
+from .admin_forms import form_values
+
+ARTICLE = "/en/articles/china-science-global-covid-fight/"
+PASSWORD = "a-long-multi-process-password"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('multi')}/multi.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": "multi-process-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "CACHE_URL": "locmem://",
+        "COMMENT_MIN_SECONDS": "0",
+        "COMMENT_RATE_LIMIT": "3",
+        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+    }
+    manage = [sys.executable, "manage.py"]
+    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "capture_output": True, "timeout": 300}
+    subprocess.run([*manage, "migrate", "-v0"], **run)
+    subprocess.run([*manage, "load_archive", "--force"], **run)
+    subprocess.run(
+        [*manage, "shell", "-c", "from articles.models import Comment; Comment.objects.all().delete()"], **run
+    )
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; User.objects.filter(username='desk').delete()",
+        ],
+        **run,
+    )
+    subprocess.run([*manage, "createsuperuser", "--noinput", "--username", "desk", "--email", "d@example.com"], **run)
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    processes, bases = [], []
+    for _ in range(2):
+        port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [gunicorn, "newsroom.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
+                cwd=settings.BASE_DIR,
+                env=env,
+            )
+        )
+        bases.append(f"http://127.0.0.1:{port}")
+    for base in bases:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.1)
+    yield bases
+    for process in processes:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+class Browser:
+    """A reader or editor with cookies, which (like a browser's) hold for both servers on 127.0.0.1."""
+
+    def __init__(self):
+        class Keep(urllib.request.HTTPRedirectHandler):
+            def redirect_request(self, *args, **kwargs):
+                return None
+
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), Keep)
+
+    def get(self, url):
+        with self.opener.open(url, timeout=30) as response:
+            return response.status, response.read().decode()
+
+    def post(self, url, data):
+        request = urllib.request.Request(
+            url, urllib.parse.urlencode(data, doseq=True).encode(), headers={"Referer": url}
+        )
+        try:
+            with self.opener.open(request, timeout=30) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+
+def comment(reader, base, message):
+    _status, page = reader.get(base + ARTICLE)
+    fields = form_values(page.replace('class="comment-form"', 'id="comment-form" class="comment-form"'), "comment-form")
+    fields.update(name="读者", email="reader@example.com", message=message)
+    return reader.post(base + ARTICLE + "comments/", fields)
+
+
+def editor_on(base):
+    editor = Browser()
+    _status, page = editor.get(base + "/admin/login/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    status, _ = editor.post(
+        base + "/admin/login/?next=/admin/",
+        {"csrfmiddlewaretoken": token, "username": "desk", "password": PASSWORD, "next": "/admin/"},
+    )
+    assert status == 302
+    return editor
+
+
+def test_a_comment_posted_through_one_server_is_approved_and_shown_through_the_other(servers):
+    first, second = servers
+    reader = Browser()
+    assert comment(reader, first, "经由第一台服务器的留言")[0] == 302
+    editor = editor_on(second)
+    _status, queue = editor.get(second + "/admin/articles/pendingcomment/")
+    assert "经由第一台服务器的留言" in queue
+    ids = re.findall(r'name="_selected_action" value="(\d+)"', queue)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', queue).group(1)
+    editor.post(
+        second + "/admin/articles/pendingcomment/",
+        {"csrfmiddlewaretoken": token, "action": "approve", "_selected_action": ids},
+    )
+    assert "经由第一台服务器的留言" in Browser().get(first + ARTICLE)[1]
+
+
+def test_a_rate_limit_reached_through_one_server_holds_on_the_other(servers):
+    first, second = servers
+    reader = Browser()
+    statuses = [comment(reader, first, f"限流测试 {number}")[0] for number in range(2)]
+    assert statuses == [302, 302]
+    status, page = comment(reader, second, "限流测试 第三条")
+    assert status == 200
+    assert "several comments in a short time" in page
+
+
+def test_an_edit_saved_through_one_server_shows_through_the_other_despite_its_cache(servers):
+    first, second = servers
+    reader = Browser()
+    assert "An edited headline" not in reader.get(second + ARTICLE)[1]  # now in second's page cache
+    editor = editor_on(first)
+    _status, listing = editor.get(first + "/admin/articles/article/?q=china-science-global-covid-fight")
+    change = re.search(r'href="(/admin/articles/article/\d+/change/)', listing).group(1)
+    _status, page = editor.get(first + change)
+    fields = form_values(page, "article_form")
+    fields["title_en"] = "An edited headline"
+    assert editor.post(first + change, fields)[0] == 302
+    assert "An edited headline" in reader.get(second + ARTICLE)[1]
