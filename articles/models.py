@@ -378,12 +378,11 @@ class Section(models.Model):
 
     @property
     def paragraph_counts(self):
-        return len(paragraphs(self.body_zh_hans)), len(paragraphs(self.body_en))
+        return self.paragraphs_zh, self.paragraphs_en
 
     @property
     def is_aligned(self):
-        chinese, english = self.paragraph_counts
-        return chinese == english
+        return self.paragraphs_zh == self.paragraphs_en
 
 
 class Figure(models.Model):
@@ -505,8 +504,12 @@ class Comment(models.Model):
         return f"{self.name}: {self.message[:40]}"
 
     def save(self, *args, **kwargs):
+        # A new pending comment changes nothing readers see; keep the page
+        # cache. Any approved comment, or a change to an existing one, does.
+        is_new = self._state.adding
         super().save(*args, **kwargs)
-        bump_content_version()
+        if not is_new or self.status == self.Status.APPROVED:
+            bump_content_version()
 
 
 class PendingComment(Comment):
