@@ -50,6 +50,7 @@ run: $(VENV)/.runtime messages
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 check: $(VENV)/.dev
 	mkdir -p var

@@ -5,7 +5,6 @@ from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Count, Q
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
@@ -18,7 +17,7 @@ from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, Tra
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .models import Article, Category, Comment, Figure, PendingComment, Section, bump_content_version
+from .models import Article, Category, Figure, Section
 from .versions import compare as compare_versions
 
 
@@ -172,8 +171,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedMode
         "published_at",
         "view_count",
         "translation_state",
-        "approved_comments",
-        "pending_comments",
     ]
     list_filter = ["status", "category", TranslationStateFilter, "published_at"]
     search_fields = ["title_zh_hans", "title_en", "slug"]
@@ -252,16 +249,7 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedMode
         return render(request, "admin/articles/article/compare.html", context)
 
     def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("category")
-            .with_translation_state()
-            .annotate(
-                approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)),
-                pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)),
-            )
-        )
+        return super().get_queryset(request).select_related("category").with_translation_state()
 
     @admin.display(description=_("translation"))
     def translation_state(self, article):
@@ -283,14 +271,6 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedMode
             notes.append(gettext("translation older than original"))
         return "; ".join(notes) or gettext("complete")
 
-    @admin.display(description=_("approved comments"), ordering="approved_count")
-    def approved_comments(self, article):
-        return article.approved_count
-
-    @admin.display(description=_("pending comments"), ordering="pending_count")
-    def pending_comments(self, article):
-        return article.pending_count
-
 
 @admin.register(Figure)
 class FigureAdmin(TabbedTranslationAdmin):
@@ -305,58 +285,3 @@ class SectionAdmin(TabbedTranslationAdmin):
     list_display = ["__str__", "article", "position", "level"]
     list_select_related = ["article"]
     search_fields = ["heading_zh_hans", "heading_en", "article__title_zh_hans"]
-
-
-def mark(modeladmin, request, queryset, status):
-    changed = queryset.update(status=status)
-    bump_content_version()  # approved comments show on cached article pages
-    modeladmin.message_user(
-        request,
-        ngettext("%(count)d comment marked as %(label)s.", "%(count)d comments marked as %(label)s.", changed)
-        % {"count": changed, "label": Comment.Status(status).label},
-        messages.SUCCESS,
-    )
-
-
-@admin.action(description=_("Approve selected comments"))
-def approve(modeladmin, request, queryset):
-    mark(modeladmin, request, queryset, Comment.Status.APPROVED)
-
-
-@admin.action(description=_("Reject selected comments"))
-def reject(modeladmin, request, queryset):
-    mark(modeladmin, request, queryset, Comment.Status.REJECTED)
-
-
-@admin.action(description=_("Mark selected comments as spam"))
-def mark_spam(modeladmin, request, queryset):
-    mark(modeladmin, request, queryset, Comment.Status.SPAM)
-
-
-@admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
-    list_display = ["name", "article", "status", "language", "created_at", "short_message"]
-    list_filter = ["status", "language", "created_at"]
-    list_select_related = ["article"]
-    search_fields = ["name", "email", "message", "article__title_zh_hans", "article__title_en"]
-    readonly_fields = ["article", "name", "email", "message", "language", "created_at", "user_agent"]
-    fields = ["article", "status", "name", "email", "message", "language", "created_at", "user_agent"]
-    date_hierarchy = "created_at"
-    actions = [approve, reject, mark_spam]
-
-    def has_add_permission(self, request):
-        return False
-
-    @admin.display(description=_("message"))
-    def short_message(self, comment):
-        return comment.message[:80]
-
-
-@admin.register(PendingComment)
-class PendingCommentAdmin(CommentAdmin):
-    """The moderation queue: oldest first, so nobody waits longest."""
-
-    list_filter = ["language", "created_at"]
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Comment.Status.PENDING).order_by("created_at")

@@ -1,7 +1,33 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete
 from django.utils.translation import gettext_lazy as _
 
 
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
+
+    def ready(self):
+        from . import changes
+        from .models import Article, Category, Figure, Section
+
+        # QuerySet.delete() — the admin's "Delete selected", an article's
+        # cascade to its sections and figures — calls no model's delete();
+        # post_delete is how Django lets us see each of those rows go.
+        receivers = {
+            Article: lambda instance, using: changes.article_changed(instance.pk, using=using),
+            Section: lambda instance, using: changes.article_changed(instance.article_id, using=using),
+            Figure: lambda instance, using: changes.section_changed(instance.section_id, using=using),
+            Category: lambda instance, using: changes.site_changed(using=using),
+        }
+        for model, record in receivers.items():
+            post_delete.connect(
+                deleted(record), sender=model, weak=False, dispatch_uid=f"articles.deleted.{model.__name__}"
+            )
+
+
+def deleted(record):
+    def receiver(sender, instance, using, **kwargs):
+        record(instance, using)
+
+    return receiver

@@ -46,7 +46,9 @@ class LoadReport:
     kept: list = field(default_factory=list)
 
 
+@transaction.atomic
 def load_archive(directory=FIXTURE_DIR, force=False):
+    """Add and update the archive's articles from their files: one change, told once when it commits."""
     ensure_categories()
     report = LoadReport()
     paths = sorted(Path(directory).glob("*.toml"))

@@ -4,10 +4,8 @@ from functools import lru_cache
 from itertools import zip_longest
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
 from django.db.models import Count
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -16,7 +14,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from modeltranslation.utils import build_localized_fieldname
 
-from . import search
+from . import changes
 from .images import validate_image_file
 from .markup import paragraphs, render_markdown
 from .scripts import lang_tag
@@ -28,42 +26,6 @@ RENDITION_WIDTHS = (480, 960, 1600)
 CHINESE_CHARS_PER_MINUTE = 400
 ENGLISH_WORDS_PER_MINUTE = 220
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-
-
-class ContentVersion(models.Model):
-    """One row: a counter raised by every change readers could see, shared by all processes.
-
-    Cached pages and counts are keyed by it, so a save shows on the next
-    request through any server process. `next_publish_at` is when the next
-    scheduled article becomes visible; passing it raises the counter too.
-    """
-
-    version = models.BigIntegerField(default=0)
-    next_publish_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self):
-        return f"content version {self.version}"
-
-
-def bump_content_version():
-    upcoming = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
-    updated = ContentVersion.objects.filter(pk=1).update(version=models.F("version") + 1, next_publish_at=upcoming)
-    if not updated:
-        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "next_publish_at": upcoming})
-
-
-def content_version():
-    """The current content version (one query; also notices a scheduled article coming due)."""
-    row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
-    if row is None or (row[1] is not None and row[1] <= timezone.now()):
-        bump_content_version()
-        row = ContentVersion.objects.filter(pk=1).values_list("version", "next_publish_at").first()
-    return row[0]
 
 
 class Category(models.Model):
@@ -81,7 +43,7 @@ class Category(models.Model):
 
     def save(self, *args, **kwargs):
         super().save(*args, **kwargs)
-        bump_content_version()
+        changes.site_changed(using=self._state.db)
 
     def get_absolute_url(self):
         return reverse("articles:category", args=[self.slug])
@@ -89,8 +51,16 @@ class Category(models.Model):
 
 class ArticleQuerySet(models.QuerySet):
     def published(self):
-        """What readers may see: published, and its publish time has come."""
+        """What readers may see: published, and its publish time has come.
+
+        The one place this rule is written. Raw SQL that needs it (search,
+        the page cache's reading counter) is built from this queryset.
+        """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def scheduled(self):
+        """Published, but its publish time has not come: readers will see it by itself at that time."""
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def with_translation_state(self):
         """Annotate lacks_english_text, lacks_chinese_text, misaligned_sections and translation_stale."""
@@ -234,18 +204,10 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         stamp_changes(self, self, ARTICLE_TEXT)
         super().save(*args, **kwargs)
-        search.reindex(self.pk)
-        bump_content_version()
+        changes.article_changed(self.pk, using=self._state.db)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
-
-    def delete(self, *args, **kwargs):
-        pk = self.pk
-        result = super().delete(*args, **kwargs)
-        search.unindex(pk)
-        bump_content_version()
-        return result
 
     def get_bilingual_url(self):
         return reverse("articles:bilingual", args=[self.slug])
@@ -260,7 +222,10 @@ class Article(models.Model):
 
     @property
     def is_visible(self):
-        """Readers may see it: published, and its time has come (as published() selects)."""
+        """Whether published() selects this article, for an instance already in memory.
+
+        tests/test_changes.py checks that the two agree in every state.
+        """
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
 
     @property
@@ -349,14 +314,7 @@ class Section(models.Model):
         changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.article, changed)
-        search.reindex(self.article_id)
-        bump_content_version()
-
-    def delete(self, *args, **kwargs):
-        result = super().delete(*args, **kwargs)
-        search.reindex(self.article_id)
-        bump_content_version()
-        return result
+        changes.article_changed(self.article_id, using=self._state.db)
 
     @property
     def anchor(self):
@@ -434,15 +392,7 @@ class Figure(models.Model):
         changed = stamp_changes(self, self.section.article, FIGURE_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.section.article, changed)
-        search.reindex(self.section.article_id)
-        bump_content_version()
-
-    def delete(self, *args, **kwargs):
-        article_id = self.section.article_id
-        result = super().delete(*args, **kwargs)
-        search.reindex(article_id)
-        bump_content_version()
-        return result
+        changes.article_changed(self.section.article_id, using=self._state.db)
 
     def renditions(self):
         """[(width, fallback URL, WebP URL)] of the image's resized versions, narrowest first."""
@@ -463,62 +413,6 @@ class Figure(models.Model):
     @property
     def label_pair(self):
         return self.label_zh_hans, self.label_en
-
-
-class CommentQuerySet(models.QuerySet):
-    def approved(self):
-        """What readers see under an article: approved comments, oldest first."""
-        return self.filter(status=Comment.Status.APPROVED).order_by("created_at", "pk")
-
-    def pending(self):
-        return self.filter(status=Comment.Status.PENDING)
-
-
-class Comment(models.Model):
-    class Status(models.TextChoices):
-        PENDING = "pending", _("pending")
-        APPROVED = "approved", _("approved")
-        REJECTED = "rejected", _("rejected")
-        SPAM = "spam", _("spam")
-
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
-    name = models.CharField(_("name"), max_length=100)
-    email = models.EmailField(_("email"), help_text=_("Never shown publicly."))
-    message = models.TextField(_("message"))
-    language = models.CharField(_("page language"), max_length=10)
-    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
-    created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
-    # A keyed hash of the sender's address, for rate limits; never the address.
-    sender_hash = models.CharField(_("sender"), max_length=64, db_index=True, editable=False)
-    user_agent = models.CharField(_("browser"), max_length=200, blank=True, editable=False)
-
-    objects = CommentQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["article", "status", "created_at"], name="comment_article_status_idx")]
-        verbose_name = _("comment")
-        verbose_name_plural = _("comments")
-
-    def __str__(self):
-        return f"{self.name}: {self.message[:40]}"
-
-    def save(self, *args, **kwargs):
-        # A new pending comment changes nothing readers see; keep the page
-        # cache. Any approved comment, or a change to an existing one, does.
-        is_new = self._state.adding
-        super().save(*args, **kwargs)
-        if not is_new or self.status == self.Status.APPROVED:
-            bump_content_version()
-
-
-class PendingComment(Comment):
-    """The moderation queue: comments awaiting a decision."""
-
-    class Meta:
-        proxy = True
-        verbose_name = _("comment awaiting moderation")
-        verbose_name_plural = _("comments awaiting moderation")
 
 
 ARTICLE_TEXT = ("title", "summary", "publisher", "publication", "issue", "byline", "source_note")
@@ -559,36 +453,6 @@ def save_change_stamps(article, changed):
 @lru_cache(maxsize=4096)
 def render_paragraph(markdown_text):
     return render_markdown(markdown_text)
-
-
-ARCHIVE_COUNTS_KEY = "articles:archive-counts"
-ARCHIVE_COUNTS_SECONDS = 300
-
-
-def archive_counts():
-    """[(year, total, [(month, count), …]), …] of what readers may see, newest first.
-
-    Counting every article by month is the archive's one costly query, so the
-    result is cached under the content version: until the next save, or until
-    the next scheduled article's time comes.
-    """
-    key = f"{ARCHIVE_COUNTS_KEY}:{content_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return cached
-    rows = (
-        Article.objects.published()
-        .annotate(month=TruncMonth("published_at"))
-        .values("month")
-        .annotate(count=Count("id"))
-        .order_by("-month")
-    )
-    years = {}
-    for row in rows:
-        years.setdefault(row["month"].year, []).append((row["month"], row["count"]))
-    counts = [(year, sum(count for _month, count in months), months) for year, months in years.items()]
-    cache.set(key, counts, ARCHIVE_COUNTS_SECONDS)
-    return counts
 
 
 def text_lang(obj, field, chinese_lang):

@@ -20,8 +20,8 @@ workdir = django_on_fresh_sqlite("bench-search-")
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from articles import search  # noqa: E402
 from articles.models import Article  # noqa: E402
+from search import index as search  # noqa: E402
 
 RUNS = 50
 QUERIES = [

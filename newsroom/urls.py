@@ -15,7 +15,11 @@ urlpatterns = [
 ]
 # "/" and any address without a language prefix are redirected by
 # LocaleMiddleware to the best match for the browser's Accept-Language.
-urlpatterns += i18n_patterns(path("", include("articles.urls")))
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("", include("search.urls")),
+    path("", include("comments.urls")),
+)
 
 if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor", views.bench_floor))

@@ -9,6 +9,47 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture(autouse=True)
+def commits_as_in_production(monkeypatch):
+    """Run on_commit callbacks when a transaction of the code under test commits, as in production.
+
+    pytest-django runs each test inside a transaction it rolls back, so the
+    code's commit callbacks (articles.changes sends content_changed from one)
+    would never run. Here the test's own atomic blocks count as autocommit:
+    a callback registered outside any other block runs at once, and one
+    registered inside runs when the outermost such block commits. A
+    rollback drops it, as Django does. Tests with transaction=True need none
+    of this and get Django's own behaviour.
+    """
+    from django.db import transaction
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    def only_test_blocks(connection):
+        return all(block._from_testcase for block in connection.atomic_blocks)
+
+    on_commit = BaseDatabaseWrapper.on_commit
+
+    def on_commit_as_in_production(self, func, robust=False):
+        if self.in_atomic_block and only_test_blocks(self):
+            func()
+        else:
+            on_commit(self, func, robust)
+
+    atomic_exit = transaction.Atomic.__exit__
+
+    def exit_as_in_production(self, exc_type, exc_value, traceback):
+        result = atomic_exit(self, exc_type, exc_value, traceback)
+        connection = transaction.get_connection(self.using)
+        if not self._from_testcase and connection.in_atomic_block and only_test_blocks(connection):
+            while connection.run_on_commit:
+                _savepoints, func, _robust = connection.run_on_commit.pop(0)
+                func()
+        return result
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "on_commit", on_commit_as_in_production)
+    monkeypatch.setattr(transaction.Atomic, "__exit__", exit_as_in_production)
+
+
+@pytest.fixture(autouse=True)
 def default_language():
     with translation.override("zh-hans"):
         yield

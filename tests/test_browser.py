@@ -155,7 +155,7 @@ def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_arch
     assert "感谢分享这篇报道" not in reader.locator("section#comments").inner_text()
 
     editor = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
-    editor.goto(f"{live_server.url}/admin/articles/pendingcomment/")
+    editor.goto(f"{live_server.url}/admin/comments/pendingcomment/")
     editor.fill("#id_username", "editor")
     editor.fill("#id_password", "a-long-test-password")
     editor.click("input[type=submit]")

@@ -9,8 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from articles.forms import FORM_SALT, issue_stamp
-from articles.models import Comment
+from comments.forms import FORM_SALT, issue_stamp
+from comments.models import Comment
 
 from .factories import make_article
 from .pages import page_text
@@ -49,7 +49,7 @@ def form_data(**overrides):
 
 
 def post(client, lang="en", **overrides):
-    return client.post(url(lang, "articles:comment"), form_data(**overrides))
+    return client.post(url(lang, "comments:post"), form_data(**overrides))
 
 
 def test_a_comment_is_stored_pending_and_the_reader_is_told_after_a_redirect(client, article):
@@ -214,7 +214,7 @@ def test_a_post_with_the_token_from_the_page_is_accepted_under_csrf_checks(artic
     client = Client(enforce_csrf_checks=True)
     client.get(url("en", "articles:detail"))
     token = client.cookies["csrftoken"].value
-    response = client.post(url("en", "articles:comment"), {**form_data(), "csrfmiddlewaretoken": token})
+    response = client.post(url("en", "comments:post"), {**form_data(), "csrfmiddlewaretoken": token})
     assert response.status_code == 302
     assert Comment.objects.count() == 1
 
@@ -241,7 +241,7 @@ def test_closed_comments_show_no_form_and_refuse_posts(client, article):
 
 def test_a_draft_article_takes_no_comments(client, db):
     make_article(slug="draft", status="draft")
-    assert client.post(url("en", "articles:comment", "draft"), form_data()).status_code == 404
+    assert client.post(url("en", "comments:post", "draft"), form_data()).status_code == 404
 
 
 def test_editors_are_emailed_about_a_new_comment(client, article, settings):
@@ -269,13 +269,13 @@ def test_moderation_actions_change_status_in_bulk(client, article):
     client.force_login(editor)
     ids = list(Comment.objects.values_list("pk", flat=True))
     response = client.post(
-        "/admin/articles/pendingcomment/", {"action": "approve", "_selected_action": ids[:2]}, follow=True
+        "/admin/comments/pendingcomment/", {"action": "approve", "_selected_action": ids[:2]}, follow=True
     )
     assert response.status_code == 200
     assert Comment.objects.filter(status="approved").count() == 2
-    client.post("/admin/articles/comment/", {"action": "mark_spam", "_selected_action": ids[2:]})
+    client.post("/admin/comments/comment/", {"action": "mark_spam", "_selected_action": ids[2:]})
     assert Comment.objects.get(pk=ids[2]).status == "spam"
-    queue = page_text(client.get("/admin/articles/pendingcomment/").content.decode())
+    queue = page_text(client.get("/admin/comments/pendingcomment/").content.decode())
     assert "M0" not in queue and "M2" not in queue
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 
-from articles.models import Comment
+from comments.models import Comment
 
 from .factories import make_article, make_category, make_section
 
@@ -27,7 +27,7 @@ def test_an_editor_can_add_and_change_articles_sections_figures_and_moderate_com
     assert client.get(f"/admin/articles/article/{article.pk}/change/").status_code == 200
     assert client.get(f"/admin/articles/section/{section.pk}/change/").status_code == 200
     comment = Comment.objects.create(article=article, name="A", email="a@example.com", message="m")
-    client.post("/admin/articles/pendingcomment/", {"action": "approve", "_selected_action": [comment.pk]})
+    client.post("/admin/comments/pendingcomment/", {"action": "approve", "_selected_action": [comment.pk]})
     comment.refresh_from_db()
     assert comment.status == "approved"
 

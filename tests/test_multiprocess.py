@@ -52,7 +52,7 @@ def servers(tmp_path_factory):
     subprocess.run([*manage, "migrate", "-v0"], **run)
     subprocess.run([*manage, "load_archive", "--force"], **run)
     subprocess.run(
-        [*manage, "shell", "-c", "from articles.models import Comment; Comment.objects.all().delete()"], **run
+        [*manage, "shell", "-c", "from comments.models import Comment; Comment.objects.all().delete()"], **run
     )
     subprocess.run(
         [
@@ -138,12 +138,12 @@ def test_a_comment_posted_through_one_server_is_approved_and_shown_through_the_o
     reader = Browser()
     assert comment(reader, first, "经由第一台服务器的留言")[0] == 302
     editor = editor_on(second)
-    _status, queue = editor.get(second + "/admin/articles/pendingcomment/")
+    _status, queue = editor.get(second + "/admin/comments/pendingcomment/")
     assert "经由第一台服务器的留言" in queue
     ids = re.findall(r'name="_selected_action" value="(\d+)"', queue)
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', queue).group(1)
     editor.post(
-        second + "/admin/articles/pendingcomment/",
+        second + "/admin/comments/pendingcomment/",
         {"csrfmiddlewaretoken": token, "action": "approve", "_selected_action": ids},
     )
     assert "经由第一台服务器的留言" in Browser().get(first + ARTICLE)[1]

@@ -26,7 +26,7 @@ def urls(slug):
             "home": reverse("articles:index"),
             "news": reverse("articles:category", args=["news"]),
             "feed": reverse("articles:feed"),
-            "search": reverse("articles:search") + "?q=Embargoed",
+            "search": reverse("search:results") + "?q=Embargoed",
         }
 
 

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Comment
+from comments.models import Comment
 
 from .factories import make_article, make_category, make_figure, make_section
 
@@ -75,7 +75,7 @@ def test_home_and_category_query_counts_do_not_grow_with_articles(client):
         # version, article, sections, figures, nav (the side-by-side page has no sidebar)
         ("articles:bilingual", 5, 1),
         # version, search count, ranked ids, articles, their sections, nav, sidebar (4)
-        ("articles:search", 10, 1),
+        ("search:results", 10, 1),
     ],
 )
 def test_each_page_type_takes_a_fixed_number_of_queries(client, page, fresh, cached):
@@ -84,5 +84,5 @@ def test_each_page_type_takes_a_fixed_number_of_queries(client, page, fresh, cac
         make_article(slug=f"extra-{number}", title_en=f"Extra {number}")
     args = {"articles:category": ["news"], "articles:bilingual": [article.slug]}.get(page, [])
     with translation.override("en"):
-        url = reverse(page, args=args) + ("?q=Heading" if page == "articles:search" else "")
+        url = reverse(page, args=args) + ("?q=Heading" if page == "search:results" else "")
     assert (queries_for(client, url), queries_for(client, url)) == (fresh, cached)

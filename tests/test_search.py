@@ -21,7 +21,7 @@ LETTER = "guangdong-open-letter-covid-science"
 
 def search(client, query, lang="zh-hans", **params):
     with translation.override(lang):
-        url = reverse("articles:search")
+        url = reverse("search:results")
     return client.get(url, {"q": query, **params})
 
 
@@ -135,7 +135,7 @@ def test_rebuilding_the_index_finds_the_same(client, archive):
 
 
 def test_a_very_common_word_says_more_than_the_counted_number(client, db, monkeypatch):
-    from articles import search as article_search
+    from search import index as article_search
 
     monkeypatch.setattr(article_search, "COUNT_CAP", 5)
     for number in range(7):

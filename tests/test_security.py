@@ -114,7 +114,7 @@ def test_a_saved_edit_appears_on_the_next_request(client, archive):
 
 
 def test_a_cached_article_page_gives_each_reader_their_own_working_form(archive, settings):
-    from articles.models import Comment
+    from comments.models import Comment
 
     url = "/en/articles/china-science-global-covid-fight/"
     first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)

@@ -5,7 +5,8 @@ fixtures, so it is realistic Chinese and English (and realistic to search),
 but the articles are labelled synthetic: slugs start with `synthetic-` and
 every title says so. Each has three sections in both languages, a category
 and a publish date between 2015 and 2025; one in twenty is a draft. Rows are
-written with bulk_create and indexed for search in batches.
+written with bulk_create in batches, each batch one change through
+articles.changes (the search index and the page cache follow).
 
 Never run it against a production database. `--delete` removes what it made.
 """
@@ -20,9 +21,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.html import escape
 
-from articles import search
+from articles import changes
 from articles.archive import FIXTURE_DIR, ensure_categories
-from articles.models import Article, Category, Section, bump_content_version
+from articles.models import Article, Category, Section
 
 BATCH = 1000
 SENTENCE = re.compile(r"[^。！？]+[。！？]")
@@ -49,6 +50,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, count, seed, delete, **options):
         if delete:
+            # Through post_delete, each deleted article leaves the index and the caches.
             deleted, _ = Article.objects.filter(slug__startswith="synthetic-").delete()
             self.stdout.write(f"Deleted {deleted} synthetic rows.")
         ensure_categories()
@@ -81,8 +83,9 @@ class Command(BaseCommand):
                         )
                     )
                 Article.objects.bulk_create(articles)
+                created = list(Article.objects.filter(slug__in=[a.slug for a in articles]).only("pk"))
                 sections = []
-                for article in Article.objects.filter(slug__in=[a.slug for a in articles]).only("pk"):
+                for article in created:
                     for position in range(1, 4):
                         zh = rng.sample(chinese, 2)
                         en = rng.sample(english, 2)
@@ -101,11 +104,8 @@ class Command(BaseCommand):
                             )
                         )
                 Section.objects.bulk_create(sections)
-                batch = Article.objects.filter(slug__in=[a.slug for a in articles]).prefetch_related(
-                    "sections__figures"
-                )
-                search.index_articles(batch)
+                # bulk_create calls no save(): record the change ourselves.
+                changes.article_changed(*(article.pk for article in created))
             made += size
             self.stdout.write(f"  {made}/{count}", ending="\r")
-        bump_content_version()  # bulk_create bypasses save()
         self.stdout.write(f"Generated {count} synthetic articles.")

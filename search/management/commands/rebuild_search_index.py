@@ -6,7 +6,7 @@ Needed after bulk changes that bypass save() (QuerySet.update, bulk_create).
 
 from django.core.management.base import BaseCommand
 
-from articles import search
+from search import index as search
 
 
 class Command(BaseCommand):

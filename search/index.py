@@ -9,8 +9,13 @@ is found, in either script. English is indexed by words with stemming.
 
 One interface, two implementations chosen by the database in use: SQLite
 FTS5 (bm25) on the embedded default, PostgreSQL full-text search (ts_rank)
-in production. The index is kept by Article, Section and Figure save() and
-delete(); `manage.py rebuild_search_index` rebuilds it.
+in production. The index follows `articles.changes.content_changed`: each
+changed article's document is written once per committed transaction, and a
+deleted article's row is removed. `manage.py rebuild_search_index` rebuilds
+it all.
+
+Which articles readers may find is `Article.objects.published()`'s rule; the
+raw SQL below takes it from that queryset (`visible_sql`), never retyped.
 """
 
 import html
@@ -18,11 +23,12 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, transaction
-from django.utils import timezone
+from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from .scripts import _convert
+from articles.models import Article
+from articles.scripts import _convert
 
 MAX_QUERY_LENGTH = 100
 # Matches are counted up to this many; past it the page says "more than".
@@ -130,14 +136,14 @@ class SqliteBackend:
     def search(self, cursor, terms, limit, offset):
         weights = ", ".join(str(WEIGHTS[column]) for column in ("title", "summary", "body"))
         match = self.match_expression(terms)
-        visible = "a.status = 'published' AND a.published_at <= %s"
+        visible, visible_params = visible_sql("a.id")
         # CROSS JOIN makes SQLite start from the index's matches and look each
         # article up by key; left to itself it scans the visible articles and
         # runs the full-text match once per article.
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} f CROSS JOIN articles_article a ON a.id = f.rowid "
             f"WHERE {self.table} MATCH %s AND {visible} LIMIT {COUNT_CAP + 1})",
-            [match, timezone.now()],
+            [match, *visible_params],
         )
         total = cursor.fetchone()[0]
         # Ranking every match costs time in proportion to their number (74,000
@@ -153,7 +159,7 @@ class SqliteBackend:
             f"UNION ALL SELECT * FROM ({newest.format(shift=' - 1000')})) c "
             f"CROSS JOIN articles_article a ON a.id = c.id WHERE {visible} "
             "GROUP BY c.id ORDER BY MIN(c.score), a.published_at DESC LIMIT %s OFFSET %s",
-            [match, f"{{title}} : ({match})", timezone.now(), limit, offset],
+            [match, f"{{title}} : ({match})", *visible_params, limit, offset],
         )
         return total, [row[0] for row in cursor.fetchall()]
 
@@ -187,13 +193,14 @@ class PostgresBackend:
 
     def search(self, cursor, terms, limit, offset):
         query = "to_tsquery('english', %s)"
+        visible, visible_params = visible_sql("a.id")
         source = (
             f"FROM {self.table} s JOIN articles_article a ON a.id = s.article_id "
-            f"WHERE s.document @@ {query} AND a.status = 'published' AND a.published_at <= %s"
+            f"WHERE s.document @@ {query} AND {visible}"
         )
         tsquery = self.tsquery(terms)
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1}) AS capped", [tsquery, timezone.now()]
+            f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1}) AS capped", [tsquery, *visible_params]
         )
         total = cursor.fetchone()[0]
         # ts_rank weights are for D, C, B, A: the title (A) counts most.
@@ -201,9 +208,20 @@ class PostgresBackend:
             f"SELECT s.article_id {source} "
             f"ORDER BY ts_rank('{{0.05, 0.1, 0.4, 1.0}}', s.document, {query}) DESC, a.published_at DESC "
             "LIMIT %s OFFSET %s",
-            [tsquery, timezone.now(), tsquery, limit, offset],
+            [tsquery, *visible_params, tsquery, limit, offset],
         )
         return total, [row[0] for row in cursor.fetchall()]
+
+
+def visible_sql(article_id):
+    """`published()` as an SQL condition on the article whose id is the expression `article_id`.
+
+    An EXISTS over the queryset itself (its SQL and parameters, correlated
+    by primary key), so the rule stays written once, in the queryset.
+    """
+    visible = Article.objects.published().filter(pk=RawSQL(article_id, [])).values("pk")
+    sql, params = visible.query.sql_with_params()
+    return f"EXISTS ({sql})", list(params)
 
 
 def quote_lexeme(token):
@@ -222,24 +240,27 @@ def index_articles(articles):
             backend().store(cursor, rows)
 
 
-def reindex(article_id):
-    from .models import Article
+def update(article_ids, batch_size=500):
+    """Write the documents of these articles; remove the rows of those that no longer exist."""
+    ids = sorted(article_ids)
+    for start in range(0, len(ids), batch_size):
+        chunk = ids[start : start + batch_size]
+        articles = list(Article.objects.filter(pk__in=chunk).prefetch_related("sections__figures"))
+        gone = set(chunk) - {article.pk for article in articles}
+        with transaction.atomic(), connection.cursor() as cursor:
+            if articles:
+                backend().store(cursor, [(article.pk, document_for(article)) for article in articles])
+            for pk in sorted(gone):
+                backend().remove(cursor, pk)
 
-    article = Article.objects.filter(pk=article_id).prefetch_related("sections__figures").first()
-    if article is None:
-        unindex(article_id)
-    else:
-        index_articles([article])
 
-
-def unindex(article_id):
-    with connection.cursor() as cursor:
-        backend().remove(cursor, article_id)
+def follow_changes(sender, change, **kwargs):
+    """A committed change: reindex the articles whose text or visibility it touched."""
+    if change.articles:
+        update(change.articles)
 
 
 def rebuild(batch_size=500):
-    from .models import Article
-
     with connection.cursor() as cursor:
         backend().clear(cursor)
     ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))

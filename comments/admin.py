@@ -1,0 +1,95 @@
+from django.contrib import admin, messages
+from django.db.models import Count, Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles.admin import ArticleAdmin
+from articles.models import Article
+
+from .models import Comment, PendingComment
+
+
+def mark(modeladmin, request, queryset, status):
+    changed = queryset.moderate(status)
+    modeladmin.message_user(
+        request,
+        ngettext("%(count)d comment marked as %(label)s.", "%(count)d comments marked as %(label)s.", changed)
+        % {"count": changed, "label": Comment.Status(status).label},
+        messages.SUCCESS,
+    )
+
+
+@admin.action(description=_("Approve selected comments"))
+def approve(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.APPROVED)
+
+
+@admin.action(description=_("Reject selected comments"))
+def reject(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.REJECTED)
+
+
+@admin.action(description=_("Mark selected comments as spam"))
+def mark_spam(modeladmin, request, queryset):
+    mark(modeladmin, request, queryset, Comment.Status.SPAM)
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["name", "article", "status", "language", "created_at", "short_message"]
+    list_filter = ["status", "language", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["name", "email", "message", "article__title_zh_hans", "article__title_en"]
+    readonly_fields = ["article", "name", "email", "message", "language", "created_at", "user_agent"]
+    fields = ["article", "status", "name", "email", "message", "language", "created_at", "user_agent"]
+    date_hierarchy = "created_at"
+    actions = [approve, reject, mark_spam]
+
+    def has_add_permission(self, request):
+        return False
+
+    @admin.display(description=_("message"))
+    def short_message(self, comment):
+        return comment.message[:80]
+
+
+@admin.register(PendingComment)
+class PendingCommentAdmin(CommentAdmin):
+    """The moderation queue: oldest first, so nobody waits longest."""
+
+    list_filter = ["language", "created_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).filter(status=Comment.Status.PENDING).order_by("created_at")
+
+
+class ArticleWithCommentsAdmin(ArticleAdmin):
+    """The articles' list with each article's approved and pending comments counted.
+
+    The articles app knows nothing of comments, so this app replaces its
+    admin with one that adds the two columns (as apps extend UserAdmin).
+    """
+
+    list_display = [*ArticleAdmin.list_display, "approved_comments", "pending_comments"]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                approved_count=Count("comments", filter=Q(comments__status=Comment.Status.APPROVED)),
+                pending_count=Count("comments", filter=Q(comments__status=Comment.Status.PENDING)),
+            )
+        )
+
+    @admin.display(description=_("approved comments"), ordering="approved_count")
+    def approved_comments(self, article):
+        return article.approved_count
+
+    @admin.display(description=_("pending comments"), ordering="pending_count")
+    def pending_comments(self, article):
+        return article.pending_count
+
+
+admin.site.unregister(Article)
+admin.site.register(Article, ArticleWithCommentsAdmin)

@@ -1,0 +1,88 @@
+import logging
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.mail import send_mail
+from django.forms.utils import ErrorDict
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import resolve
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.csrf import csrf_failure as django_csrf_failure
+from django.views.decorators.http import require_POST
+
+from articles.models import Article
+from articles.views import ArticleDetail
+
+from .forms import CommentForm, issue_stamp, sender_hash
+
+logger = logging.getLogger(__name__)
+
+
+def render_article(request, article, comment_form):
+    """The article page with a comment form the reader sent back, errors and all."""
+    view = ArticleDetail(request=request, args=(), kwargs={"slug": article.slug})
+    view.object = article
+    return render(request, "articles/article_detail.html", view.get_context_data(comment_form=comment_form))
+
+
+def client_address(request):
+    return request.META.get("REMOTE_ADDR", "")
+
+
+@require_POST
+def post_comment(request, slug):
+    """Store a comment as pending and redirect back (post, redirect, get); errors re-render the page."""
+    article = get_object_or_404(Article.objects.published(), slug=slug)
+    sender = client_address(request)
+    form = CommentForm(request.POST, article=article, sender=sender)
+    if not form.is_valid():
+        return render_article(request, article, form)
+    comment = form.save(commit=False)
+    comment.article = article
+    comment.language = get_language()
+    comment.sender_hash = sender_hash(sender)
+    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:200]
+    comment.save()
+    notify_editors(comment)
+    messages.success(
+        request, _("Thank you. Your comment was received and will appear here once an editor has approved it.")
+    )
+    return redirect(f"{article.get_absolute_url()}#comments")
+
+
+def notify_editors(comment):
+    """Email the editors about a new comment; a failure is logged and never loses the comment."""
+    if not settings.COMMENT_NOTIFY_EMAILS:
+        return
+    subject = f"[{comment.article.slug}] new comment from {comment.name}"
+    body = f"{comment.name} <{comment.email}> wrote on {comment.article.title}:\n\n{comment.message}\n"
+    try:
+        send_mail(subject, body, None, settings.COMMENT_NOTIFY_EMAILS)
+    except Exception:
+        logger.exception("Could not send the notification for comment %s", comment.pk)
+
+
+def csrf_failure(request, reason=""):
+    """A comment refused by the CSRF check: the article again, with the text kept and a clear message."""
+    try:
+        match = resolve(request.path_info)
+    except Http404:
+        match = None
+    if match is None or match.view_name != "comments:post":
+        return django_csrf_failure(request, reason)
+    article = get_object_or_404(Article.objects.published(), slug=match.kwargs["slug"])
+    data = request.POST.copy()
+    data["issued"] = issue_stamp()
+    form = CommentForm(data, article=article)
+    form.full_clean()
+    form._errors = ErrorDict()
+    form.add_error(
+        None,
+        _(
+            "Your comment could not be accepted because the page had expired or cookies are blocked. "
+            "Your text is still here: please send it again."
+        ),
+    )
+    return render_article(request, article, form)
