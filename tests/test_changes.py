@@ -282,3 +282,17 @@ def test_the_index_is_current_before_the_page_cache_moves():
     sync_receivers, _async_receivers = content_changed._live_receivers(Change)
     order = [receiver.__module__ for receiver in sync_receivers]
     assert order.index("search.index") < order.index("pagecache.models")
+
+
+def test_no_sql_outside_the_queryset_spells_out_who_may_see_an_article():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    rule = re.compile(r"status\s*=\s*'published'|published_at\s*(<=|<|>)\s*%s", re.IGNORECASE)
+    offenders = [
+        str(path.relative_to(root))
+        for app in ("articles", "comments", "search", "pagecache", "newsroom", "bench")
+        for path in (root / app).rglob("*.py")
+        if "migrations" not in path.parts and rule.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
