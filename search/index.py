@@ -232,14 +232,6 @@ def backend():
     return PostgresBackend() if connection.vendor == "postgresql" else SqliteBackend()
 
 
-def index_articles(articles):
-    """(Re)index the given articles, with their sections and figures prefetched or not."""
-    rows = [(article.pk, document_for(article)) for article in articles]
-    if rows:
-        with transaction.atomic(), connection.cursor() as cursor:
-            backend().store(cursor, rows)
-
-
 def update(article_ids, batch_size=500):
     """Write the documents of these articles; remove the rows of those that no longer exist."""
     ids = sorted(article_ids)
@@ -263,10 +255,8 @@ def follow_changes(sender, change, **kwargs):
 def rebuild(batch_size=500):
     with connection.cursor() as cursor:
         backend().clear(cursor)
-    ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), batch_size):
-        batch = Article.objects.filter(pk__in=ids[start : start + batch_size]).prefetch_related("sections__figures")
-        index_articles(batch)
+    ids = list(Article.objects.values_list("pk", flat=True))
+    update(ids, batch_size)
     return len(ids)
 
 
