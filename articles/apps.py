@@ -8,7 +8,7 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
-        from . import changes
+        from . import changes, links  # noqa: F401 (links registers its system check)
         from .models import Article, Category, Figure, Section
 
         # QuerySet.delete() — the admin's "Delete selected", an article's

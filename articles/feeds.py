@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 
+from .links import site_url
 from .models import Article, Category
 from .scripts import lang_tag, to_reader_script
 
@@ -11,7 +12,13 @@ FEED_ITEMS = 20
 
 
 class LatestArticlesFeed(Feed):
-    """The latest published articles, in the reader's language and script."""
+    """The latest published articles, in the reader's language and script.
+
+    Links are absolute from SITE_URL (articles.links); Django's syndication
+    completes a path with the request's host only when SITE_URL is empty.
+    """
+
+    url_names = ("articles:feed", "articles:category-feed")
 
     def get_object(self, request, slug=None):
         return get_object_or_404(Category, slug=slug) if slug else None
@@ -21,7 +28,14 @@ class LatestArticlesFeed(Feed):
         return f"{to_reader_script(category.name)} · {site}" if category else site
 
     def link(self, category):
-        return category.get_absolute_url() if category else reverse("articles:index")
+        return site_url(category.get_absolute_url() if category else reverse("articles:index"))
+
+    def feed_url(self, category):
+        site_feed, category_feed = self.url_names
+        return site_url(reverse(category_feed, args=[category.slug]) if category else reverse(site_feed))
+
+    def item_link(self, item):
+        return site_url(item.get_absolute_url())
 
     def description(self, category):
         return _("The latest articles of the archive.")
@@ -54,6 +68,7 @@ class LatestArticlesFeed(Feed):
 
 class LatestArticlesAtomFeed(LatestArticlesFeed):
     feed_type = Atom1Feed
+    url_names = ("articles:feed-atom", "articles:category-feed-atom")
 
     def subtitle(self, category):
         return self.description(category)

@@ -1,17 +1,23 @@
 import datetime
+import re
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import make_aware
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
+from modern_csrf.decorators import csrf_protect as modern_csrf_protect
 
+from .links import absolute_url
 from .models import Article, Category, Section
 
 LATEST_ON_HOME = 10
@@ -41,6 +47,12 @@ class CategoryArticleList(ListView):
         return super().get_context_data(category=self.category, **kwargs)
 
 
+def staff(request):
+    """Whether an editor is asking. Without a session cookie the session is not even looked at,
+    so an anonymous reader's page does not vary by cookie and any cache may keep it."""
+    return settings.SESSION_COOKIE_NAME in request.COOKIES and request.user.is_staff
+
+
 class PublishedArticleMixin:
     """An article readers may see, with its sections and figures in three queries.
 
@@ -53,7 +65,7 @@ class PublishedArticleMixin:
     def get_queryset(self):
         sections = Section.objects.prefetch_related("figures")
         request = getattr(self, "request", None)
-        articles = Article.objects.all() if request and request.user.is_staff else Article.objects.published()
+        articles = Article.objects.all() if request and staff(request) else Article.objects.published()
         return articles.select_related("category").prefetch_related(Prefetch("sections", queryset=sections))
 
     def dispatch(self, request, *args, **kwargs):
@@ -64,16 +76,11 @@ class PublishedArticleMixin:
 
 
 class ArticleDetail(PublishedArticleMixin, DetailView):
-    """The article page; also re-rendered by the comment views with the reader's form (`comment_form`)."""
+    """The article page; also re-rendered by the comment views with the reader's form (`comment_form`).
 
-    def get_object(self, queryset=None):
-        article = super().get_object(queryset)
-        # One UPDATE with F() so concurrent readings are all counted; the page
-        # shows the count before this reading, as the source did (278).
-        # Through the page cache, the cache counts instead (it marks the request).
-        if article.is_visible and not getattr(self.request, "served_from_page_cache", False):
-            Article.objects.filter(pk=article.pk).update(view_count=F("view_count") + 1)
-        return article
+    It shows the view count as it was when the page was made; the page's
+    script counts the reading (count_reading) and shows the fresh count.
+    """
 
     def get_context_data(self, **kwargs):
         related = (
@@ -151,9 +158,45 @@ def archive_counts(request):
 
 
 def robots_txt(request):
-    sitemap = request.build_absolute_uri(reverse("sitemap"))
+    sitemap = absolute_url(request, reverse("sitemap"))
     lines = ["User-agent: *", "Disallow: /admin/", "Allow: /", f"Sitemap: {sitemap}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain")
+
+
+# Programs that fetch pages but are not readers. Most never run the page's
+# script anyway; these say so in their User-Agent.
+NOT_A_READER = re.compile(
+    r"bot|crawl|spider|slurp|preview|fetch|scrape|curl|wget|python|java/|go-http|httpclient|headless|lighthouse",
+    re.IGNORECASE,
+)
+
+
+@csrf_exempt
+@modern_csrf_protect
+@require_POST
+@never_cache
+def count_reading(request, slug):
+    """Count one reading of a published article; answer the count from before it, as the page shows it.
+
+    The article page's script sends it once the page is shown to a person
+    (not while a browser prerenders it), so a cached page and a page served
+    by nginx are counted all the same, and HEAD requests, link previews and
+    crawlers that do not run scripts are not. It is a POST, refused across
+    sites by Fetch metadata, and answers JSON that no cache keeps.
+    """
+    articles = Article.objects.published().filter(slug=slug)
+    agent = request.META.get("HTTP_USER_AGENT", "")
+    purpose = request.META.get("HTTP_SEC_PURPOSE", "") or request.META.get("HTTP_PURPOSE", "")
+    if agent and not NOT_A_READER.search(agent) and "prefetch" not in purpose:
+        if not articles.update(view_count=F("view_count") + 1):
+            raise Http404
+        counted = 1
+    else:
+        counted = 0
+    views = articles.values_list("view_count", flat=True).first()
+    if views is None:
+        raise Http404
+    return JsonResponse({"views": views - counted, "counted": bool(counted)})
 
 
 @never_cache

@@ -42,6 +42,11 @@ class CommentForm(forms.ModelForm):
 
     # Hidden from people by CSS; programs that fill every field fill it.
     website = forms.CharField(required=False, label=_("Leave this field empty"))
+    # When the reader began to write: a signed time the page's script asks
+    # for (comments.views.form_stamp) once the form is first used. The page
+    # itself carries none, so it is the same for every reader and may be
+    # cached. Without the script the first post comes back with a stamp and
+    # the text kept, and the second is accepted.
     issued = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -66,8 +71,6 @@ class CommentForm(forms.ModelForm):
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
-        if not self.is_bound:
-            self.initial["issued"] = issue_stamp()
 
     def clean(self):
         # The honeypot and the stamp are hidden fields: their refusals are
@@ -100,6 +103,10 @@ class CommentForm(forms.ModelForm):
         return cleaned
 
     def check_stamp(self, stamp):
+        if not stamp:
+            raise ValidationError(
+                gettext("Please check your comment, wait a few seconds, then send it again."), code="unstamped"
+            )
         signer = signing.TimestampSigner(salt=FORM_SALT)
         try:
             shown_at = float(signer.unsign(stamp, max_age=settings.COMMENT_FORM_MAX_AGE))

@@ -4,13 +4,16 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
 from django.forms.utils import ErrorDict
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+from modern_csrf.decorators import csrf_protect as modern_csrf_protect
 
 from articles.models import Article
 from articles.views import ArticleDetail
@@ -20,20 +23,46 @@ from .forms import CommentForm, issue_stamp, sender_hash
 logger = logging.getLogger(__name__)
 
 
-def render_article(request, article, comment_form):
-    """The article page with a comment form the reader sent back, errors and all."""
+STAMP_ERRORS = {"unstamped", "stale"}
+
+
+def render_article(request, article, comment_form, status=200):
+    """The article page with a comment form the reader sent back, errors and all.
+
+    A missing or expired stamp is replaced by a fresh one, so sending the
+    kept text again (after the minimum fill time) is accepted, with or
+    without the page's script.
+    """
+    if any(error.code in STAMP_ERRORS for error in comment_form.non_field_errors().as_data()):
+        comment_form.data = comment_form.data.copy()
+        comment_form.data["issued"] = issue_stamp()
     view = ArticleDetail(request=request, args=(), kwargs={"slug": article.slug})
     view.object = article
-    return render(request, "articles/article_detail.html", view.get_context_data(comment_form=comment_form))
+    context = view.get_context_data(comment_form=comment_form)
+    return render(request, "articles/article_detail.html", context, status=status)
 
 
 def client_address(request):
     return request.META.get("REMOTE_ADDR", "")
 
 
+@require_GET
+@never_cache
+def form_stamp(request):
+    """A signed 'began writing at' time for the comment form, asked for by the page's script."""
+    return JsonResponse({"stamp": issue_stamp()})
+
+
+@csrf_exempt
+@modern_csrf_protect
 @require_POST
 def post_comment(request, slug):
-    """Store a comment as pending and redirect back (post, redirect, get); errors re-render the page."""
+    """Store a comment as pending and redirect back (post, redirect, get); errors re-render the page.
+
+    No CSRF token: the page carries nothing per visitor. A post from another
+    site is refused by its Fetch metadata and Origin (django-modern-csrf),
+    and comes back through csrf_failure with the text kept.
+    """
     article = get_object_or_404(Article.objects.published(), slug=slug)
     sender = client_address(request)
     form = CommentForm(request.POST, article=article, sender=sender)
@@ -65,7 +94,7 @@ def notify_editors(comment):
 
 
 def csrf_failure(request, reason=""):
-    """A comment refused by the CSRF check: the article again, with the text kept and a clear message."""
+    """A comment refused as cross-site: the article again (403), with the text kept and a clear message."""
     try:
         match = resolve(request.path_info)
     except Http404:
@@ -81,8 +110,8 @@ def csrf_failure(request, reason=""):
     form.add_error(
         None,
         _(
-            "Your comment could not be accepted because the page had expired or cookies are blocked. "
-            "Your text is still here: please send it again."
+            "Your comment was not accepted because it was sent from another website. "
+            "Your text is still here: if you wrote it, please check it and send it from this page."
         ),
     )
-    return render_article(request, article, form)
+    return render_article(request, article, form, status=403)

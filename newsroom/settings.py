@@ -5,6 +5,7 @@ SQLite under var/, DEBUG on, a throwaway secret key.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -34,6 +35,16 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-change-me"
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
+# The site's public address, e.g. https://news.example.org: canonical links,
+# hreflang, Open Graph, JSON-LD, feeds, the sitemap and robots.txt are built
+# from it, never from the request's Host header, so a request with a forged
+# Host cannot change a link another reader is served. Empty (a newcomer's
+# machine): links follow the request, and `check --deploy` warns.
+SITE_URL = os.environ.get("SITE_URL", "").strip().rstrip("/")
+if SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", SITE_URL):
+    raise ImproperlyConfigured(
+        f"SITE_URL must be a scheme and a host with no path, like https://news.example.org, not {SITE_URL!r}."
+    )
 
 # Served over HTTPS in production (behind a proxy that sets X-Forwarded-Proto):
 # redirect to it, secure cookies, HSTS. HTTPS=0 turns these off for a server
@@ -82,6 +93,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content; If-None-Match then gets 304 Not Modified.
     "django.middleware.http.ConditionalGetMiddleware",
+    # Says in HTTP who may keep a reader page (public, or private for editors
+    # and flash messages); inside ConditionalGet, which then answers 304.
+    "pagecache.middleware.HttpCachingMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it may read the language from them), before common
@@ -193,13 +207,32 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
 # admin loads nothing from other hosts.
 JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 
-CACHE_URL = os.environ.get("CACHE_URL", "locmem://")
+# The site's own cache (rendered pages, archive counts). By default files
+# under var/cache: shared by every worker of the host and kept when gunicorn
+# recycles a worker. redis:// shares it between hosts; locmem:// keeps it in
+# each process (tests of one process only).
+CACHE_URL = os.environ.get("CACHE_URL", f"file://{BASE_DIR / 'var' / 'cache'}")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+elif CACHE_URL.startswith("file://"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": CACHE_URL.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
+        }
+    }
 elif CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 else:
-    raise ImproperlyConfigured(f"CACHE_URL must start with redis://, rediss:// or locmem://, not {CACHE_URL!r}.")
+    raise ImproperlyConfigured(
+        f"CACHE_URL must start with file://, redis://, rediss:// or locmem://, not {CACHE_URL!r}."
+    )
+# How long a shared cache (nginx, a CDN) may serve a reader page before it
+# asks again (s-maxage). Browsers always ask again (max-age=0) and get 304
+# when nothing changed. This is the longest a change takes to reach readers
+# through such a cache.
+PAGE_SHARED_MAX_AGE = int(os.environ.get("PAGE_SHARED_MAX_AGE", "30"))
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
@@ -230,6 +263,10 @@ COMMENT_NAME_MAX_LENGTH = int(os.environ.get("COMMENT_NAME_MAX_LENGTH", "50"))
 COMMENT_MESSAGE_MAX_LENGTH = int(os.environ.get("COMMENT_MESSAGE_MAX_LENGTH", "2000"))
 COMMENT_FORM_MAX_AGE = int(os.environ.get("COMMENT_FORM_MAX_AGE", str(24 * 3600)))  # seconds
 COMMENT_NOTIFY_EMAILS = env_list("COMMENT_NOTIFY_EMAILS", "")
+# Comments are protected from cross-site posting by Fetch metadata and Origin
+# (django-modern-csrf), not a token, so pages carry nothing per visitor; a
+# refused comment comes back with its text (this view). The admin keeps
+# Django's token CSRF.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

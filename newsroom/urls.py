@@ -2,16 +2,27 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
+from django.templatetags.static import static as static_url
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from articles import views
 from articles.sitemaps import SITEMAPS
+from comments import views as comment_views
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),
+    # Browsers ask for /favicon.ico on their own; the icon is the static SVG
+    # (its URL looked up per request, once the static storage is ready).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("favicon.svg"), permanent=True)),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("admin/", admin.site.urls),
+    # Sent by the article page's script: one reading, counted outside the
+    # cached page (articles.views.count_reading). No language prefix.
+    path("read/<slug:slug>", views.count_reading, name="count-reading"),
+    path("comment-stamp", comment_views.form_stamp, name="comment-stamp"),
 ]
 # "/" and any address without a language prefix are redirected by
 # LocaleMiddleware to the best match for the browser's Accept-Language.

@@ -1,51 +1,113 @@
-"""Whole pages for readers, cached under the content version.
+"""Reader pages: the same bytes for every anonymous reader, kept by any HTTP cache.
 
-Rendering a page (templates, script conversion, sidebar) is most of its cost,
-and its text changes only when content changes. A reader's GET of a page of
-the `articles` or `search` apps is served from the cache under a key made of
-the content version (one small query, shared by every server process through
-the database), the language and the address. Every change readers could see
-raises the version (it follows `articles.changes.content_changed`), so the
-next request renders afresh.
+Two middlewares share the work.
 
-What differs per request is put back into a cached page: the reader's own
-CSRF token and a new comment-form stamp, and on an article page the fresh
-view count. Staff, readers with a pending flash message, and anything but GET
-are never served from the cache.
+`PageCacheMiddleware` (last in MIDDLEWARE) serves the reader pages — the
+views of READER_NAMESPACES and READER_VIEWS — from the site's cache. The key
+is the content version (one small query, shared by every server process
+through the database; every change readers could see raises it, see
+`articles.changes`), the language, the scheme and host, and the address with
+tracking parameters left out. A page holds nothing per visitor: the comment
+form carries no token (comments are protected by Fetch metadata, see
+comments.views) and readings are counted by a request of their own
+(articles.views.count_reading), so one rendering serves everyone.
+
+`HttpCachingMiddleware` (just inside ConditionalGetMiddleware) says so in
+HTTP: an anonymous reader page goes out `public` with `s-maxage`, a strong
+ETag and Last-Modified, no cookie and no `Vary: Cookie`, so nginx or a CDN may
+keep it and a browser gets 304 when nothing changed. Editors (a session
+cookie) and readers with a flash message waiting (the messages cookie) get
+`private, no-store` pages, rendered for them, never from or into a cache.
 """
 
 import hashlib
-import re
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.http import HttpResponse
-from django.middleware.csrf import get_token
+from django.http import HttpResponse, QueryDict
+from django.utils.cache import add_never_cache_headers, get_conditional_response, has_vary_header, patch_cache_control
+from django.utils.http import http_date, parse_http_date_safe
 from django.utils.translation import get_language
-
-from articles.models import Article
-from comments.forms import issue_stamp
 
 from .models import content_version
 
 PAGE_SECONDS = 600
-CACHED_NAMESPACES = {"articles", "search"}
-CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-STAMP_FIELD = re.compile(r'(name="issued" value=")[^"]*(")')
-CSRF_MARK, STAMP_MARK = "\x00csrf\x00", "\x00stamp\x00"
-VIEWS = re.compile(r"(<!--views-->)\d+(<!--/views-->)")
+READER_NAMESPACES = {"articles", "search"}
+READER_VIEWS = {"sitemap", "robots"}
+READER_METHODS = "GET, HEAD, OPTIONS"
+# Campaign and click identifiers: they never change what a page shows.
+TRACKING_PREFIXES = ("utm_",)
+TRACKING_PARAMETERS = {"fbclid", "gclid", "dclid", "msclkid", "yclid", "mc_cid", "mc_eid", "_ga", "igshid", "spm"}
+MESSAGES_COOKIE = "messages"
 
 
-def cacheable(request):
-    return (
-        request.method == "GET"
-        and "messages" not in request.COOKIES
-        and not (request.COOKIES.get("sessionid") and request.user.is_authenticated)
-    )
+def anonymous(request):
+    """No editor's session and no flash message waiting: the page is the one every reader gets."""
+    return settings.SESSION_COOKIE_NAME not in request.COOKIES and MESSAGES_COOKIE not in request.COOKIES
+
+
+def is_tracking(name):
+    return name.startswith(TRACKING_PREFIXES) or name in TRACKING_PARAMETERS
+
+
+def drop_tracking_parameters(request):
+    """Take utm_* and the like out of the query, so views, links and cache keys never see them."""
+    if not request.GET or not any(is_tracking(name) for name in request.GET):
+        return
+    kept = [(name, value) for name, values in request.GET.lists() if not is_tracking(name) for value in values]
+    query = urlencode(kept)
+    request.META["QUERY_STRING"] = query
+    request.GET = QueryDict(query)
+
+
+def page_key(request):
+    """The cache key of a reader page: version, language, scheme, host, path and the (sorted) query."""
+    query = urlencode(sorted(request.GET.lists()), doseq=True)
+    address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    digest = hashlib.sha256(address.encode()).hexdigest()
+    return f"page:{request.content_version}:{get_language()}:{digest}"
+
+
+class HttpCachingMiddleware:
+    """Public caching headers on anonymous reader pages, private ones otherwise (see the module's docstring)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        drop_tracking_parameters(request)
+        response = self.get_response(request)
+        if request.method not in ("GET", "HEAD"):
+            return response
+        reader_page = getattr(request, "reader_page", False) or response.status_code == 404
+        if not reader_page:
+            return response
+        if (
+            anonymous(request)
+            and response.status_code in (200, 404)
+            and not response.cookies
+            and not has_vary_header(response, "Cookie")
+            and "private" not in response.get("Cache-Control", "")
+        ):
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
+            if request.method == "HEAD" and response.has_header("ETag"):
+                # ConditionalGetMiddleware answers GET only; HEAD is answered here.
+                last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+                response = get_conditional_response(
+                    request, etag=response["ETag"], last_modified=last_modified, response=response
+                )
+        else:
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        if request.method == "HEAD" and not response.streaming and response.content:
+            # The GET's headers, Content-Length included, without its body.
+            response.content = b""
+        return response
 
 
 class PageCacheMiddleware:
-    """Serves the reader pages of CACHED_NAMESPACES from the page cache (see the module's docstring).
+    """Serves reader pages from the site's cache (see the module's docstring).
 
     Last in MIDDLEWARE: it calls the view itself, after every other
     middleware's process_view has run.
@@ -59,62 +121,38 @@ class PageCacheMiddleware:
 
     def process_view(self, request, view, args, kwargs):
         match = request.resolver_match
-        if match is None or match.namespace not in CACHED_NAMESPACES or not cacheable(request):
+        if match is None or not (match.namespace in READER_NAMESPACES or match.view_name in READER_VIEWS):
             return None
-        per_request = PER_REQUEST.get(match.view_name)
-        return serve_from_cache(request, view, args, kwargs, per_request)
+        request.reader_page = True
+        if request.method == "OPTIONS":
+            response = HttpResponse(status=200)
+            response["Allow"] = READER_METHODS
+            response["Content-Length"] = "0"
+            return response
+        if request.method not in ("GET", "HEAD") or not anonymous(request):
+            return None
+        return serve_from_cache(request, view, args, kwargs)
 
 
-def serve_from_cache(request, view, args, kwargs, per_request=None):
-    """The page from the cache, rendered and stored on a miss.
-
-    `per_request(request, body, **kwargs)` returns the body with what must be
-    fresh on every request put in; it runs on cache hits and misses alike.
-    """
-    request.served_from_page_cache = True
+def serve_from_cache(request, view, args, kwargs):
+    """The page from the cache, rendered and stored on a miss (a HEAD request shares the GET's entry)."""
     # Views may key their own costly parts (the archive's counts) by it.
-    request.content_version = version = content_version()
-    address = hashlib.sha256(request.get_full_path().encode()).hexdigest()
-    key = f"page:{version}:{get_language()}:{address}"
+    request.content_version = content_version()
+    key = page_key(request)
     cached = cache.get(key)
     if cached is None:
         response = view(request, *args, **kwargs)
         if hasattr(response, "render"):
             response.render()
-        if response.status_code != 200 or response.streaming:
+        if response.status_code != 200 or response.streaming or response.cookies:
             return response
-        body = response.content.decode(response.charset)
-        body = STAMP_FIELD.sub(lambda m: m.group(1) + STAMP_MARK + m.group(2), body)
-        body = CSRF_FIELD.sub(lambda m: m.group(1) + CSRF_MARK + m.group(2), body)
-        cached = (body, response["Content-Type"])
+        headers = dict(response.headers)
+        headers.setdefault("Last-Modified", http_date())
+        headers["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+        cached = (response.content, headers)
         cache.set(key, cached, PAGE_SECONDS)
-    body, content_type = cached
-    if CSRF_MARK in body:
-        body = body.replace(CSRF_MARK, get_token(request)).replace(STAMP_MARK, issue_stamp())
-    if per_request:
-        body = per_request(request, body, **kwargs)
-    response = HttpResponse(body, content_type=content_type)
-    if "csrfmiddlewaretoken" in body:
-        response["Vary"] = "Cookie"
+    body, headers = cached
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
     return response
-
-
-def count_reading(request, body, slug):
-    """Count this reading of an article and show the count from before it, as the page does.
-
-    It runs only for a page rendered with 200 just now or cached at the
-    current content version, so the article is one readers may see: any
-    change to who may see it raises the version, and time only ever makes a
-    scheduled article visible. No visibility rule is needed (or retyped)
-    here. One statement: UPDATE … RETURNING (SQLite 3.35+ and PostgreSQL)
-    adds the reading and reads the new count back atomically.
-    """
-    table = connection.ops.quote_name(Article._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {table} SET view_count = view_count + 1 WHERE slug = %s RETURNING view_count", [slug])
-        row = cursor.fetchone()
-    count = row[0] if row else 1
-    return VIEWS.sub(lambda m: f"{m.group(1)}{count - 1}{m.group(2)}", body, count=1)
-
-
-PER_REQUEST = {"articles:detail": count_reading}

@@ -1,3 +1,5 @@
+import secrets
+
 from django.db import models
 from django.utils import timezone
 
@@ -28,7 +30,10 @@ def bump_content_version():
     upcoming = Article.objects.scheduled().order_by("published_at").values_list("published_at", flat=True).first()
     updated = ContentVersion.objects.filter(pk=1).update(version=models.F("version") + 1, next_publish_at=upcoming)
     if not updated:
-        ContentVersion.objects.get_or_create(pk=1, defaults={"version": 1, "next_publish_at": upcoming})
+        # A random start: pages cached for another database (a fresh one under
+        # the same cache folder) can never carry this database's versions.
+        start = secrets.randbelow(2**40) + 1
+        ContentVersion.objects.get_or_create(pk=1, defaults={"version": start, "next_publish_at": upcoming})
 
 
 def follow_changes(sender, change, **kwargs):

@@ -133,10 +133,16 @@ def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_arch
 
     settings.COMMENT_MIN_SECONDS = 1
     User.objects.create_superuser("editor", "editor@example.com", "a-long-test-password")
-    reader = browser.new_context(viewport={"width": 390, "height": 900}).new_page()
+    # A person's browser: headless Chromium says "HeadlessChrome", which the
+    # reading counter takes for a bot.
+    agent = "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Mobile Safari/537.36"
+    reader = browser.new_context(viewport={"width": 390, "height": 900}, user_agent=agent).new_page()
     reader.width_name = "phone"
     article = f"{live_server.url}/zh-hans/articles/china-science-global-covid-fight/"
     reader.goto(article)
+    # The page is the one every reader gets: no token in it, no cookie set.
+    assert "csrfmiddlewaretoken" not in reader.content()
+    assert reader.context.cookies() == []
     form = reader.locator("form.comment-form")
     form.get_by_label("姓名").fill("韩梅梅")
     form.get_by_label("邮箱").fill("meimei-at-example")
@@ -164,9 +170,18 @@ def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_arch
     editor.click("button[name=index]")
     assert "1 comment marked as approved" in editor.locator(".messagelist").inner_text()
 
-    reader.goto(article)
+    with reader.expect_response(lambda response: "/read/" in response.url) as reading:
+        reader.goto(article)
     comments = reader.locator("section#comments")
     assert "韩梅梅" in comments.inner_text()
+    # Each of the four showings of the page (first, with the error, after
+    # sending, now) counted one reading through its script, and the page
+    # shows the fresh count, not the one cached with it.
+    from articles.models import Article
+
+    assert reading.value.json() == {"views": 281, "counted": True}
+    reader.wait_for_function("document.querySelector('.view-count').textContent === '281'")
+    assert Article.objects.get(slug="china-science-global-covid-fight").view_count == 282
     assert "感谢分享这篇报道。\n希望看到更多。" in comments.locator(".comment-message").inner_text()
     shoot(reader, "comment-approved-zh-hans")
 

@@ -1,6 +1,7 @@
 """Comments that never lose a word: the form, its refusals, moderation, notification."""
 
 import datetime
+import re
 
 import pytest
 from django.contrib.auth.models import User
@@ -198,24 +199,79 @@ def test_a_duplicate_is_refused(client, article, lang):
     assert Comment.objects.count() == 1
 
 
+CROSS_SITE = {"HTTP_ORIGIN": "https://evil.example", "HTTP_SEC_FETCH_SITE": "cross-site"}
+
+
 @pytest.mark.parametrize("lang", LANGS)
-def test_a_post_without_csrf_token_gets_the_page_with_a_message_not_a_403(article, lang):
+def test_a_cross_site_post_is_refused_with_the_text_kept(article, lang):
     client = Client(enforce_csrf_checks=True)
-    response = post(client, lang=lang)
+    response = client.post(url(lang, "comments:post"), form_data(), **CROSS_SITE)
     html = response.content.decode()
-    assert response.status_code == 200
-    expected = {"zh-hans": "页面已过期", "zh-hant": "頁面已過期", "en": "page had expired"}[lang]
+    assert response.status_code == 403
+    expected = {"zh-hans": "从其他网站发送", "zh-hant": "從其他網站發送", "en": "sent from another website"}[lang]
     assert expected in page_text(html)
-    assert "很好的文章" in html
+    assert "很好的文章" in html and "lilei@example.com" in html
     assert Comment.objects.count() == 0
 
 
-def test_a_post_with_the_token_from_the_page_is_accepted_under_csrf_checks(article):
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_ORIGIN": "https://evil.example"},
+        {"HTTP_SEC_FETCH_SITE": "same-site", "HTTP_ORIGIN": "http://sub.testserver"},
+        {"HTTP_SEC_FETCH_SITE": "cross-site"},
+    ],
+    ids=["foreign-origin", "same-site-other-origin", "cross-site-no-origin"],
+)
+def test_every_kind_of_foreign_post_is_refused(article, headers):
+    response = Client(enforce_csrf_checks=True).post(url("en", "comments:post"), form_data(), **headers)
+    assert response.status_code == 403
+    assert Comment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"HTTP_SEC_FETCH_SITE": "same-origin", "HTTP_ORIGIN": "http://testserver"},
+        {"HTTP_ORIGIN": "http://testserver"},
+        {},
+    ],
+    ids=["same-origin-browser", "origin-only", "no-browser-headers"],
+)
+def test_a_post_from_the_page_needs_no_token(article, headers):
     client = Client(enforce_csrf_checks=True)
-    client.get(url("en", "articles:detail"))
-    token = client.cookies["csrftoken"].value
-    response = client.post(url("en", "comments:post"), {**form_data(), "csrfmiddlewaretoken": token})
+    page = client.get(url("en", "articles:detail"))
+    assert "csrfmiddlewaretoken" not in page.content.decode()
+    assert "csrftoken" not in client.cookies
+    response = client.post(url("en", "comments:post"), form_data(), **headers)
     assert response.status_code == 302
+    assert Comment.objects.count() == 1
+
+
+def test_the_page_carries_no_stamp_and_the_stamp_comes_from_its_own_request(client, article):
+    html = client.get(url("en", "articles:detail")).content.decode()
+    assert 'name="issued"' in html and 'name="issued" value=' not in html
+    response = client.get(reverse("comment-stamp"))
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"]
+    stamp = response.json()["stamp"]
+    assert post(client, issued=stamp).status_code == 302
+
+
+def test_without_the_script_a_first_post_comes_back_stamped_and_the_second_is_accepted(client, article, settings):
+    settings.COMMENT_MIN_SECONDS = 3
+    first = client.post(url("en", "comments:post"), form_data(issued=""))
+    html = first.content.decode()
+    assert first.status_code == 200
+    assert "wait a few seconds, then send it again" in page_text(html)
+    assert "很好的文章" in html
+    stamp = re.search(r'name="issued" value="([^"]+)"', html).group(1)
+    assert Comment.objects.count() == 0
+    with pytest.MonkeyPatch.context() as patch:
+        later = timezone.now() + datetime.timedelta(seconds=4)
+        patch.setattr("django.utils.timezone.now", lambda: later)
+        second = client.post(url("en", "comments:post"), form_data(issued=stamp))
+    assert second.status_code == 302
     assert Comment.objects.count() == 1
 
 

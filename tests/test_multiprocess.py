@@ -7,6 +7,7 @@ DATABASE_URL; on the SQLite run they share one SQLite file.
 """
 
 import http.cookiejar
+import json
 import os
 import re
 import socket
@@ -117,6 +118,8 @@ class Browser:
 def comment(reader, base, message):
     _status, page = reader.get(base + ARTICLE)
     fields = form_values(page.replace('class="comment-form"', 'id="comment-form" class="comment-form"'), "comment-form")
+    # As the page's script does when the reader starts writing.
+    fields["issued"] = json.loads(reader.get(base + "/comment-stamp")[1])["stamp"]
     fields.update(name="读者", email="reader@example.com", message=message)
     return reader.post(base + ARTICLE + "comments/", fields)
 

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -67,11 +68,48 @@ def test_article_page_shows_breadcrumb_date_category_views_and_source(client, ar
     assert "浏览： 278" in meta
 
 
-def test_each_reading_is_counted(client, archive):
-    get(client, "en", "articles:detail", "china-science-global-covid-fight")
-    html = get(client, "en", "articles:detail", "china-science-global-covid-fight").content.decode()
-    assert "Views: 279" in page_text(html)
-    assert Article.objects.get(slug="china-science-global-covid-fight").view_count == 280
+BROWSER = {"user-agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Chrome/156.0 Safari/537.36"}
+
+
+def read(client, slug="china-science-global-covid-fight", **headers):
+    return client.post(reverse("count-reading", args=[slug]), headers={**BROWSER, **headers})
+
+
+def test_each_reading_is_counted_by_the_pages_own_request(client, archive):
+    slug = "china-science-global-covid-fight"
+    html = get(client, "en", "articles:detail", slug).content.decode()
+    assert f'data-read-url="/read/{slug}"' in html
+    assert read(client).json() == {"views": 278, "counted": True}
+    assert read(client).json() == {"views": 279, "counted": True}
+    assert Article.objects.get(slug=slug).view_count == 280
+
+
+def test_page_requests_head_requests_and_bots_do_not_count(client, archive):
+    slug = "china-science-global-covid-fight"
+    for _ in range(3):
+        get(client, "en", "articles:detail", slug)
+        client.head(f"/en/articles/{slug}/")
+    assert read(client, **{"user-agent": "Googlebot/2.1 (+http://www.google.com/bot.html)"}).json()["counted"] is False
+    assert read(client, **{"user-agent": ""}).json()["counted"] is False
+    assert read(client, **{"sec-purpose": "prefetch;prerender"}).json()["counted"] is False
+    assert client.get(reverse("count-reading", args=[slug])).status_code == 405
+    assert Article.objects.get(slug=slug).view_count == 278
+
+
+def test_a_reading_of_an_unpublished_article_is_not_counted(client, db):
+    draft = make_article(status=Article.Status.DRAFT)
+    assert read(client, draft.slug).status_code == 404
+    assert read(client, "no-such-article").status_code == 404
+    draft.refresh_from_db()
+    assert draft.view_count == 0
+
+
+def test_a_reading_posted_from_another_site_is_refused(client, archive):
+    response = read(
+        Client(enforce_csrf_checks=True), **{"origin": "https://evil.example", "sec-fetch-site": "cross-site"}
+    )
+    assert response.status_code == 403
+    assert Article.objects.get(slug="china-science-global-covid-fight").view_count == 278
 
 
 def test_newsletter_shows_masthead_issue_contents_list_and_source_line(client, archive):

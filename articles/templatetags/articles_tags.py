@@ -10,6 +10,7 @@ from django.utils.timezone import localtime
 from django.utils.translation import get_language, get_language_info
 from django.utils.translation import gettext as _
 
+from ..links import absolute_url
 from ..models import Article, Category, text_lang
 from ..scripts import lang_tag, to_reader_script
 
@@ -114,11 +115,11 @@ def alternates(context):
     page = request.GET.get("page", "")
     query = f"?page={page}" if page.isdigit() and page != "1" else ""
     links = [
-        {"lang": lang_tag(code), "url": request.build_absolute_uri(translate_url(path, code) + query)}
+        {"lang": lang_tag(code), "url": absolute_url(request, translate_url(path, code) + query)}
         for code, _name in settings.LANGUAGES
     ]
-    default = request.build_absolute_uri(translate_url(path, settings.LANGUAGE_CODE) + query)
-    return {"canonical": request.build_absolute_uri(path + query), "links": links, "default": default}
+    default = absolute_url(request, translate_url(path, settings.LANGUAGE_CODE) + query)
+    return {"canonical": absolute_url(request, path + query), "links": links, "default": default}
 
 
 JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -145,10 +146,10 @@ def news_article_json_ld(context, article):
         "author": author,
         "publisher": {"@type": "Organization", "name": site},
         "articleSection": to_reader_script(article.category.name),
-        "mainEntityOfPage": request.build_absolute_uri(article.get_absolute_url()),
+        "mainEntityOfPage": absolute_url(request, article.get_absolute_url()),
     }
     images = [
-        request.build_absolute_uri(figure.image.url)
+        absolute_url(request, figure.image.url)
         for section in article.sections.all()
         for figure in section.figures.all()
         if figure.image
@@ -157,6 +158,12 @@ def news_article_json_ld(context, article):
         data["image"] = images
     payload = json.dumps(data, ensure_ascii=False).translate(JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(payload))
+
+
+@register.simple_tag(name="absolute_url", takes_context=True)
+def absolute_url_tag(context, location):
+    """`location` as an absolute URL of the site (articles.links: from SITE_URL, not the request's Host)."""
+    return absolute_url(context["request"], location)
 
 
 @register.simple_tag

@@ -17,5 +17,4 @@ def comments_for(context, article):
         "comments": article.comments.approved(),
         "form": context.get("comment_form") or CommentForm(article=article),
         "messages": context.get("messages"),
-        "csrf_token": context.get("csrf_token"),
     }
