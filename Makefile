@@ -21,12 +21,16 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/uv
 	touch $@ $(VENV)/.runtime
 
 # Debian packages the tests use: Chromium and CJK fonts for the browser
-# tests, gettext for the interface catalogs. Installed when missing and root.
+# tests, gettext for the interface catalogs, Java for the Nu HTML checker,
+# nginx for the proxy in front (tests/test_proxy.py runs deploy/nginx.conf).
+# Installed when missing and root.
 system-deps:
 	@missing=""; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

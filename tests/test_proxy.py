@@ -1,0 +1,296 @@
+"""deploy/nginx.conf in front of gunicorn, as in production: what readers and editors get through it.
+
+Debian's nginx runs the repository's site file (deploy/local_nginx.py fills
+in its names) in front of gunicorn with two workers, DEBUG off, on the
+database of DATABASE_URL (PostgreSQL run) or a SQLite file of its own.
+PAGE_SHARED_MAX_AGE is 2 s here, so "within the bound" takes seconds.
+"""
+
+import http.client
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+
+import pytest
+from django.conf import settings
+
+sys.path.insert(0, str(settings.BASE_DIR / "deploy"))
+import local_nginx  # noqa: E402
+
+ARTICLE = "/en/articles/china-science-global-covid-fight/"
+PASSWORD = "a-long-proxy-test-password"
+MAX_AGE = 2
+# The bound the README states is PAGE_SHARED_MAX_AGE; a second more for the
+# revalidation itself and for this machine's load.
+BOUND = MAX_AGE + 1.5
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(port, path="/healthz"):
+    for _ in range(200):
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", path)
+            if connection.getresponse().status == 200:
+                return
+        except OSError:
+            pass
+        time.sleep(0.1)
+    raise AssertionError(f"nothing answered on port {port}")
+
+
+class Site:
+    def __init__(self, port, env):
+        self.port, self.env = port, env
+
+    def request(self, method, path, body=None, headers=None, host=None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        headers = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        connection.close()
+        return response, data
+
+    def get(self, path, **headers):
+        return self.request("GET", path, headers=headers)
+
+    def manage(self, code):
+        """Python run by manage.py shell against the site's database (an editor's change, say)."""
+        result = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=settings.BASE_DIR,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    work = tmp_path_factory.mktemp("proxy")
+    nginx_port, app_port = free_port(), free_port()
+    database = os.environ.get("DATABASE_URL") or f"sqlite:///{work}/proxy.sqlite3"
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DATABASE_URL": database,
+        "DEBUG": "0",
+        "HTTPS": "0",
+        "SECRET_KEY": "proxy-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SITE_URL": f"http://127.0.0.1:{nginx_port}",
+        "CACHE_URL": f"file://{work}/cache",
+        "STATIC_ROOT": str(work / "static"),
+        "MEDIA_ROOT": str(work / "media"),
+        "PAGE_SHARED_MAX_AGE": str(MAX_AGE),
+        "COMMENT_MIN_SECONDS": "0",
+        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
+        "LOG_LEVEL": "WARNING",
+    }
+    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "capture_output": True, "timeout": 300}
+    manage = [sys.executable, "manage.py"]
+    subprocess.run([*manage, "migrate", "-v0"], **run)
+    subprocess.run([*manage, "load_archive", "--force"], **run)
+    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], **run)
+    subprocess.run(
+        [
+            *manage,
+            "shell",
+            "-c",
+            "from django.contrib.auth.models import User; User.objects.filter(username='desk').delete()",
+        ],
+        **run,
+    )
+    subprocess.run([*manage, "createsuperuser", "--noinput", "--username", "desk", "--email", "d@example.com"], **run)
+    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+    app = subprocess.Popen(
+        [gunicorn, "newsroom.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{app_port}", "--log-level", "warning"],
+        cwd=settings.BASE_DIR,
+        env={**env, "GUNICORN_ACCESS_LOG": "/dev/null"},
+    )
+    config = local_nginx.write_config(
+        work / "nginx",
+        listen=f"127.0.0.1:{nginx_port}",
+        app=f"127.0.0.1:{app_port}",
+        host="127.0.0.1",
+        static=work / "static",
+        media=work / "media",
+    )
+    checked = subprocess.run([*local_nginx.command(config), "-t"], capture_output=True, text=True)
+    assert checked.returncode == 0, checked.stderr
+    nginx = subprocess.Popen(local_nginx.command(config))
+    try:
+        wait_for(app_port)
+        wait_for(nginx_port)
+        yield Site(nginx_port, env)
+    finally:
+        for process in (nginx, app):
+            process.terminate()
+            process.wait(timeout=30)
+
+
+def cache_status(response):
+    return response.getheader("X-Cache-Status")
+
+
+def poll(site, path, until, bound):
+    """Seconds until `until(response, body)` holds for an anonymous GET through the proxy."""
+    start = time.monotonic()
+    while time.monotonic() - start < bound + 5:
+        response, body = site.get(path)
+        if until(response, body.decode()):
+            return time.monotonic() - start
+        time.sleep(0.1)
+    raise AssertionError(f"{path} did not change within {bound + 5:.1f} s")
+
+
+def test_a_second_anonymous_get_is_a_cache_hit_with_the_same_bytes(site):
+    first, first_body = site.get("/en/category/news/")
+    second, second_body = site.get("/en/category/news/")
+    assert first.status == second.status == 200
+    assert cache_status(first) in ("MISS", "EXPIRED", "HIT")
+    assert cache_status(second) == "HIT"
+    assert first_body == second_body
+    assert "public" in second.getheader("Cache-Control")
+    assert second.getheader("Set-Cookie") is None
+    assert site.get("/en/category/news/", **{"If-None-Match": second.getheader("ETag")})[0].status == 304
+
+
+def test_an_editor_never_gets_a_cached_page_and_never_puts_one_in_the_cache(site):
+    login_page, body = site.get("/admin/login/?next=/admin/")
+    cookies = {c.split("=", 1)[0]: c.split(";", 1)[0] for c in login_page.headers.get_all("Set-Cookie")}
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body.decode()).group(1)
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "desk", "password": PASSWORD})
+    headers = {
+        "Cookie": cookies["csrftoken"],
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"http://127.0.0.1:{site.port}",
+        "Referer": f"http://127.0.0.1:{site.port}/admin/login/",
+    }
+    response, _ = site.request("POST", "/admin/login/?next=/admin/", form, headers)
+    assert response.status == 302
+    session = [c.split(";", 1)[0] for c in response.headers.get_all("Set-Cookie") if c.startswith("sessionid=")][0]
+
+    # A page readers have in the cache: the editor still gets a fresh, private one.
+    site.get(ARTICLE)
+    assert cache_status(site.get(ARTICLE)[0]) == "HIT"
+    mine, _ = site.get(ARTICLE, Cookie=session)
+    assert cache_status(mine) == "BYPASS"
+    assert "private" in mine.getheader("Cache-Control")
+
+    # A page nobody has asked for yet: the editor's visit leaves nothing for readers.
+    fresh = "/zh-hant/archive/2020/"
+    editor_view, _ = site.get(fresh, Cookie=session)
+    assert cache_status(editor_view) == "BYPASS"
+    reader_view, _ = site.get(fresh)
+    assert cache_status(reader_view) == "MISS"
+
+
+def test_an_edit_shows_through_the_proxy_within_the_bound(site):
+    site.get(ARTICLE)
+    assert cache_status(site.get(ARTICLE)[0]) == "HIT"
+    site.manage(
+        "from articles.models import Article\n"
+        "a = Article.objects.get(slug='china-science-global-covid-fight')\n"
+        "a.title_en = 'Edited behind the proxy'\n"
+        "a.save()\n"
+    )
+    took = poll(site, ARTICLE, lambda response, body: "Edited behind the proxy" in body, BOUND)
+    assert took <= BOUND, took
+
+
+def test_a_delete_shows_through_the_proxy_within_the_bound(site):
+    path = "/en/articles/china-acts-on-covid-cooperation/"
+    site.get(path)
+    assert cache_status(site.get(path)[0]) == "HIT"
+    site.get("/en/")
+    site.manage(
+        "from articles.models import Article\nArticle.objects.filter(slug='china-acts-on-covid-cooperation').delete()\n"
+    )
+    took = poll(site, path, lambda response, body: response.status == 404, BOUND)
+    assert took <= BOUND, took
+    took = poll(site, "/en/", lambda response, body: "china-acts-on-covid-cooperation" not in body, BOUND)
+    assert took <= BOUND, took
+
+
+def test_a_scheduled_article_coming_due_shows_through_the_proxy_within_the_bound(site):
+    site.get("/en/")
+    assert cache_status(site.get("/en/")[0]) == "HIT"
+    site.manage(
+        "import datetime\n"
+        "from django.utils import timezone\n"
+        "from articles.models import Article, Category\n"
+        "Article.objects.create(slug='due-soon', title_zh_hans='即将发布', title_en='Due very soon',\n"
+        "    category=Category.objects.get(slug='news'), status='published', is_full_text=False,\n"
+        "    published_at=timezone.now() + datetime.timedelta(seconds=2))\n"
+    )
+    assert "Due very soon" not in site.get("/en/")[1].decode()
+    took = poll(site, "/en/", lambda response, body: "Due very soon" in body, 2 + BOUND)
+    assert took <= 2 + BOUND, took
+
+
+def test_tracking_parameters_pass_by_the_proxy_cache_and_get_the_plain_page(site):
+    plain, plain_body = site.get("/zh-hans/")
+    tracked, tracked_body = site.get("/zh-hans/?utm_source=newsletter&fbclid=x")
+    assert cache_status(tracked) == "BYPASS"
+    assert tracked_body == plain_body
+
+
+def test_a_forged_host_gets_no_answer(site):
+    with pytest.raises((http.client.RemoteDisconnected, ConnectionResetError)):
+        site.request("GET", "/en/", host="localhost:1337")
+    assert b"localhost:1337" not in site.get("/en/")[1]
+
+
+def test_static_files_come_from_disk_with_a_long_lifetime(site):
+    body = site.get("/en/")[1].decode()
+    stylesheet = re.search(r'href="(/static/css/site\.[0-9a-f]+\.css)"', body).group(1)
+    response, css = site.get(stylesheet, **{"Accept-Encoding": "gzip"})
+    assert response.status == 200
+    assert "immutable" in response.getheader("Cache-Control")
+    assert response.getheader("Content-Encoding") == "gzip"
+    assert response.getheader("X-Cache-Status") is None  # never went to Django
+
+
+def test_a_request_over_the_size_limit_is_refused_by_the_proxy(site):
+    response, _ = site.request(
+        "POST", ARTICLE + "comments/", b"x" * (13 * 1024 * 1024), {"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status == 413
+
+
+def test_readings_and_comments_go_through_a_cached_page(site):
+    site.get(ARTICLE)
+    assert cache_status(site.get(ARTICLE)[0]) == "HIT"
+    browser = {"User-Agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0", "Origin": f"http://127.0.0.1:{site.port}"}
+    counts = []
+    for _ in range(3):
+        response, body = site.request("POST", "/read/china-science-global-covid-fight", b"", browser)
+        assert response.status == 200
+        assert "no-store" in response.getheader("Cache-Control")
+        counts.append(int(re.search(rb'"views": (\d+)', body).group(1)))
+    assert counts[1] == counts[0] + 1 and counts[2] == counts[0] + 2
+
+    stamp = re.search(rb'"stamp": "([^"]+)"', site.get("/comment-stamp")[1]).group(1).decode()
+    form = urllib.parse.urlencode(
+        {"name": "Proxy", "email": "p@example.com", "message": "Through nginx", "website": "", "issued": stamp}
+    )
+    response, _ = site.request(
+        "POST", ARTICLE + "comments/", form, {**browser, "Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status == 302
+    assert "Through nginx" in site.manage(
+        "from comments.models import Comment\nprint(list(Comment.objects.values_list('message', flat=True)))"
+    )
