@@ -16,12 +16,21 @@ $(VENV)/.runtime: requirements.txt | $(BIN)/uv
 	$(UV) pip install --quiet --python $(BIN)/python -r requirements.txt
 	touch $@
 
+# The W3C Nu HTML checker, as its makers publish it on npm (tests/test_html_validity.py).
+VNU_VERSION := 26.9.27
+VNU_JAR := $(VENV)/vnu-$(VNU_VERSION).jar
+$(VNU_JAR): | $(BIN)/uv
+	cd $(VENV) && npm pack --silent vnu-jar@$(VNU_VERSION) >/dev/null \
+	  && tar -xzf vnu-jar-$(VNU_VERSION).tgz package/build/dist/vnu.jar \
+	  && mv package/build/dist/vnu.jar $(notdir $(VNU_JAR)) && rm -rf package vnu-jar-$(VNU_VERSION).tgz
+
 $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/uv
 	$(UV) pip install --quiet --python $(BIN)/python -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
 
 # Debian packages the tests use: Chromium and CJK fonts for the browser
-# tests, gettext for the interface catalogs, Java for the Nu HTML checker,
+# tests, gettext for the interface catalogs, Java (and npm to fetch it) for
+# the Nu HTML checker,
 # nginx for the proxy in front (tests/test_proxy.py runs deploy/nginx.conf).
 # Installed when missing and root.
 system-deps:
@@ -30,6 +39,7 @@ system-deps:
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
 	[ -d /usr/share/fonts/opentype/noto ] || missing="$$missing fonts-noto-cjk"; \
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
@@ -61,8 +71,8 @@ check: $(VENV)/.dev
 	$(BIN)/python manage.py check
 	$(BIN)/python manage.py makemigrations --check --dry-run
 
-test: system-deps $(VENV)/.dev messages lint check
-	$(BIN)/python -m pytest
+test: system-deps $(VENV)/.dev $(VNU_JAR) messages lint check
+	VNU_JAR=$(VNU_JAR) $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) var/static var/screenshots

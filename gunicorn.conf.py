@@ -13,8 +13,13 @@ workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count()
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
-max_requests_jitter = 200
+# The master loads the site and warms it (newsroom/warmup.py) before forking,
+# so a new or recycled worker answers its first request as fast as its
+# thousandth. Recycling guards against slow leaks; pages live in the shared
+# cache (CACHE_URL), not in a worker, so a recycle loses nothing.
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = 2000
 # Trust X-Forwarded-* only from the proxy on this host.
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

@@ -467,3 +467,14 @@ def text_lang(obj, field, chinese_lang):
     if getattr(obj, build_localized_fieldname(field, "en")):
         return "en"
     return chinese_lang
+
+
+class ReadingLog(models.Model):
+    """How far `manage.py count_readings` has read a proxy's log of readings (articles.readings)."""
+
+    path = models.CharField(max_length=500, unique=True)
+    inode = models.BigIntegerField(default=0)
+    offset = models.BigIntegerField(default=0)
+
+    def __str__(self):
+        return f"{self.path} at {self.offset}"

@@ -5,8 +5,8 @@
 
 It fills in the site file's ${NEWSROOM_*} names (as envsubst would in
 production), wraps it in a minimal main configuration whose files all live
-in --dir, then runs nginx in the foreground until it is stopped. Nothing
-outside --dir is written.
+in --dir (its readings log is --dir/readings.log), then runs nginx in the
+foreground until it is stopped. Nothing outside --dir is written.
 """
 
 import argparse
@@ -66,6 +66,7 @@ def write_config(directory, *, listen, app, host, static, media):
             "NEWSROOM_STATIC": Path(static).resolve(),
             "NEWSROOM_MEDIA": Path(media).resolve(),
             "NEWSROOM_CACHE": directory / "cache",
+            "NEWSROOM_READINGS": directory / "readings.log",
         }
     )
     (directory / "site.conf").write_text(site)

@@ -93,9 +93,10 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # ETag from the content; If-None-Match then gets 304 Not Modified.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Says in HTTP who may keep a reader page (public, or private for editors
-    # and flash messages); inside ConditionalGet, which then answers 304.
-    "pagecache.middleware.HttpCachingMiddleware",
+    # Anonymous reader pages from the site's cache, before the rest of the
+    # stack runs; says in HTTP who may keep a page (public, or private for
+    # editors and flash messages). Inside ConditionalGet, which answers 304.
+    "pagecache.middleware.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # After sessions (it may read the language from them), before common
@@ -108,9 +109,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: it turns a locked-out login into its own page.
     "axes.middleware.AxesMiddleware",
-    # After axes all the same: it has no process_view, and the page cache
-    # calls the view itself once every other process_view has run.
-    "pagecache.middleware.PageCacheMiddleware",
+    # Marks reader pages for the page cache once the URL is resolved.
+    "pagecache.middleware.ReaderPageMiddleware",
 ]
 
 AUTHENTICATION_BACKENDS = [

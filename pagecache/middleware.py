@@ -1,23 +1,23 @@
 """Reader pages: the same bytes for every anonymous reader, kept by any HTTP cache.
 
-Two middlewares share the work.
+`PageCacheMiddleware` (near the top of MIDDLEWARE) serves anonymous reader
+pages — the views of READER_NAMESPACES and READER_VIEWS, which
+`ReaderPageMiddleware` (last) marks — from the site's cache, before the rest
+of the stack runs. The key is the content version (one small query, shared
+by every server process through the database; every change readers could
+see raises it, see `articles.changes`), the scheme and host, the path (whose
+prefix is the language) and the query with tracking parameters left out. A
+page holds nothing per visitor: the comment form carries no token (comments
+are protected by Fetch metadata, see comments.views) and readings are
+counted by a request of their own (articles.views.count_reading), so one
+rendering serves everyone.
 
-`PageCacheMiddleware` (last in MIDDLEWARE) serves the reader pages — the
-views of READER_NAMESPACES and READER_VIEWS — from the site's cache. The key
-is the content version (one small query, shared by every server process
-through the database; every change readers could see raises it, see
-`articles.changes`), the language, the scheme and host, and the address with
-tracking parameters left out. A page holds nothing per visitor: the comment
-form carries no token (comments are protected by Fetch metadata, see
-comments.views) and readings are counted by a request of their own
-(articles.views.count_reading), so one rendering serves everyone.
-
-`HttpCachingMiddleware` (just inside ConditionalGetMiddleware) says so in
-HTTP: an anonymous reader page goes out `public` with `s-maxage`, a strong
-ETag and Last-Modified, no cookie and no `Vary: Cookie`, so nginx or a CDN may
-keep it and a browser gets 304 when nothing changed. Editors (a session
-cookie) and readers with a flash message waiting (the messages cookie) get
-`private, no-store` pages, rendered for them, never from or into a cache.
+It says so in HTTP: an anonymous reader page goes out `public` with
+`s-maxage`, a strong ETag and Last-Modified, no cookie and no `Vary: Cookie`,
+so nginx or a CDN may keep it and a browser gets 304 when nothing changed.
+Editors (a session cookie) and readers with a flash message waiting (the
+messages cookie) get `private, no-store` pages, rendered for them, never
+from or into a cache.
 """
 
 import hashlib
@@ -28,7 +28,6 @@ from django.core.cache import cache
 from django.http import HttpResponse, QueryDict
 from django.utils.cache import add_never_cache_headers, get_conditional_response, has_vary_header, patch_cache_control
 from django.utils.http import http_date, parse_http_date_safe
-from django.utils.translation import get_language
 
 from .models import content_version
 
@@ -62,55 +61,93 @@ def drop_tracking_parameters(request):
 
 
 def page_key(request):
-    """The cache key of a reader page: version, language, scheme, host, path and the (sorted) query."""
+    """The cache key of a reader page: version, scheme, host, path (its prefix is the language) and sorted query."""
     query = urlencode(sorted(request.GET.lists()), doseq=True)
     address = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
     digest = hashlib.sha256(address.encode()).hexdigest()
-    return f"page:{request.content_version}:{get_language()}:{digest}"
+    return f"page:{request.content_version}:{digest}"
 
 
-class HttpCachingMiddleware:
-    """Public caching headers on anonymous reader pages, private ones otherwise (see the module's docstring)."""
+class PageCacheMiddleware:
+    """Serves anonymous reader pages from the site's cache and says in HTTP who may keep a page.
+
+    Near the top of MIDDLEWARE (just inside ConditionalGetMiddleware, which
+    answers 304 from the ETag set here): a hit is answered before the rest of
+    the stack runs, so a cached page costs less than rendering any page. A
+    miss goes through the whole stack; if ReaderPageMiddleware marked it a
+    reader page and it came out the same for every reader (200, no cookie,
+    no Vary: Cookie, not private), it is stored with its headers.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         drop_tracking_parameters(request)
+        readable = request.method in ("GET", "HEAD") and anonymous(request)
+        if readable:
+            # Views may key their own costly parts (the archive's counts) by it.
+            request.content_version = content_version()
+            key = page_key(request)
+            cached = cache.get(key)
+            if cached is not None:
+                return finish(request, cached_response(*cached))
         response = self.get_response(request)
         if request.method not in ("GET", "HEAD"):
             return response
-        reader_page = getattr(request, "reader_page", False) or response.status_code == 404
-        if not reader_page:
+        if not (getattr(request, "reader_page", False) or response.status_code == 404):
             return response
-        if (
-            anonymous(request)
-            and response.status_code in (200, 404)
-            and not response.cookies
-            and not has_vary_header(response, "Cookie")
-            and "private" not in response.get("Cache-Control", "")
-        ):
+        if readable and shareable(response):
+            if response.status_code == 200 and not response.streaming:
+                response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
+                if not response.has_header("Last-Modified"):
+                    response["Last-Modified"] = http_date()
+                cache.set(key, (response.content, dict(response.headers)), PAGE_SECONDS)
             patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
-            if request.method == "HEAD" and response.has_header("ETag"):
-                # ConditionalGetMiddleware answers GET only; HEAD is answered here.
-                last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-                response = get_conditional_response(
-                    request, etag=response["ETag"], last_modified=last_modified, response=response
-                )
         else:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
-        if request.method == "HEAD" and not response.streaming and response.content:
-            # The GET's headers, Content-Length included, without its body.
-            response.content = b""
+        return finish(request, response)
+
+
+def shareable(response):
+    return (
+        response.status_code in (200, 404)
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and "private" not in response.get("Cache-Control", "")
+    )
+
+
+def cached_response(body, headers):
+    response = HttpResponse(body)
+    for name, value in headers.items():
+        response[name] = value
+    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
+    return response
+
+
+def finish(request, response):
+    """A HEAD request gets the GET's headers (Content-Length too) and no body; 304 if its validators match."""
+    if request.method != "HEAD":
         return response
+    if response.status_code == 200 and response.has_header("ETag"):
+        # ConditionalGetMiddleware answers GET only; HEAD is answered here.
+        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
+        response = get_conditional_response(
+            request, etag=response["ETag"], last_modified=last_modified, response=response
+        )
+    if not response.streaming and response.content:
+        length = len(response.content)
+        response.content = b""
+        response["Content-Length"] = str(length)
+    return response
 
 
-class PageCacheMiddleware:
-    """Serves reader pages from the site's cache (see the module's docstring).
+class ReaderPageMiddleware:
+    """Marks the reader pages (READER_NAMESPACES, READER_VIEWS) for PageCacheMiddleware; answers their OPTIONS.
 
-    Last in MIDDLEWARE: it calls the view itself, after every other
-    middleware's process_view has run.
+    Last in MIDDLEWARE, where the URL has been resolved in the reader's language.
     """
 
     def __init__(self, get_response):
@@ -129,30 +166,4 @@ class PageCacheMiddleware:
             response["Allow"] = READER_METHODS
             response["Content-Length"] = "0"
             return response
-        if request.method not in ("GET", "HEAD") or not anonymous(request):
-            return None
-        return serve_from_cache(request, view, args, kwargs)
-
-
-def serve_from_cache(request, view, args, kwargs):
-    """The page from the cache, rendered and stored on a miss (a HEAD request shares the GET's entry)."""
-    # Views may key their own costly parts (the archive's counts) by it.
-    request.content_version = content_version()
-    key = page_key(request)
-    cached = cache.get(key)
-    if cached is None:
-        response = view(request, *args, **kwargs)
-        if hasattr(response, "render"):
-            response.render()
-        if response.status_code != 200 or response.streaming or response.cookies:
-            return response
-        headers = dict(response.headers)
-        headers.setdefault("Last-Modified", http_date())
-        headers["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
-        cached = (response.content, headers)
-        cache.set(key, cached, PAGE_SECONDS)
-    body, headers = cached
-    response = HttpResponse(body)
-    for name, value in headers.items():
-        response[name] = value
-    return response
+        return None

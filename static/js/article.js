@@ -1,7 +1,8 @@
 // The article page's two requests of its own. The page is the same for every
 // reader (and may come from nginx or a CDN), so what is per reader happens here:
 // 1. One reading is counted once the page is shown to a person (a prerendered
-//    page waits until it is shown), and the fresh count replaces the cached one.
+//    page waits until it is shown); where Django answers, the fresh count
+//    replaces the cached one.
 // 2. When the reader first uses the comment form, a signed time is fetched for
 //    its hidden "issued" field: the server's minimum fill time counts from then.
 // Without this script the page still works: the count is the one cached with
@@ -9,9 +10,11 @@
 (function () {
   "use strict";
 
+  // Django answers with the fresh count; behind nginx the proxy logs the
+  // reading and answers 204 with no body (the page keeps its cached count).
   function postJSON(url) {
     return fetch(url, { method: "POST", credentials: "same-origin", cache: "no-store" }).then(function (response) {
-      return response.ok ? response.json() : null;
+      return response.status === 200 ? response.json() : null;
     });
   }
 
