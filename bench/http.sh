@@ -46,8 +46,8 @@ from django.template.loader import render_to_string; import sys; sys.stdout.writ
 server=$!
 "$PYTHON" deploy/local_nginx.py --listen "127.0.0.1:$proxy_port" --app "127.0.0.1:$app_port" \
   --static "$work/static" --media "$work/media" --dir "$work/nginx" &
-proxy=$!
-trap 'kill $proxy $server 2>/dev/null; wait $proxy $server 2>/dev/null; rm -rf "$work"' EXIT
+proxy_pid=$!
+trap 'kill $proxy_pid $server 2>/dev/null; wait $proxy_pid $server 2>/dev/null; rm -rf "$work"' EXIT
 for port in "$app_port" "$proxy_port"; do
   for _ in $(seq 100); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.1; done
 done
