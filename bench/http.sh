@@ -92,6 +92,16 @@ measure() {
   ratio=$(awk -v a="$rps" -v b="$reference" 'BEGIN {printf "%.2f", a / b}')
   printf '%-30s %10s %9s %9s %7s  %s\n' "$name" "$rps" "$p50" "$p99" "$ratio" "$errors"
 }
+# measure_pages LABEL BASE REFERENCE_RPS: every reader page; sets $article (rps) and $worst_p99 (ms).
+measure_pages() {
+  local entry
+  worst_p99=0
+  for entry in "${reader_pages[@]}"; do
+    measure "$1: ${entry%%|*}" "$2${entry#*|}" "$3"
+    [ "${entry%%|*}" = "article zh-hans" ] && article=$rps
+    worst_p99=$(awk -v a="$worst_p99" -v b="$p99_ms" 'BEGIN {print (b > a ? b : a)}')
+  done
+}
 check() { # check LABEL CONDITION-AWK-EXPRESSION
   if awk "BEGIN { exit !($2) }"; then echo "  goal met:     $1"; else echo "  goal NOT met: $1"; fi
 }
@@ -102,20 +112,12 @@ for connections in $CONNECTIONS; do
   printf '%-30s %10s %9s %9s %7s\n' page req/s p50 p99 ratio
   measure "static 20 KB file (nginx)" "$proxy/static/bench/floor.html" ""
   static=$rps
-  worst_proxy_p99=0
-  for entry in "${reader_pages[@]}"; do
-    measure "nginx: ${entry%%|*}" "$proxy${entry#*|}" "$static"
-    [ "${entry%%|*}" = "article zh-hans" ] && article_proxy=$rps
-    worst_proxy_p99=$(awk -v a="$worst_proxy_p99" -v b="$p99_ms" 'BEGIN {print (b > a ? b : a)}')
-  done
+  measure_pages "nginx" "$proxy" "$static"
+  article_proxy=$article worst_proxy_p99=$worst_p99
   measure "bare Django view, 20 KB" "$app/bench/floor" ""
   floor=$rps
-  worst_app_p99=0
-  for entry in "${reader_pages[@]}"; do
-    measure "gunicorn: ${entry%%|*}" "$app${entry#*|}" "$floor"
-    [ "${entry%%|*}" = "article zh-hans" ] && article_app=$rps
-    worst_app_p99=$(awk -v a="$worst_app_p99" -v b="$p99_ms" 'BEGIN {print (b > a ? b : a)}')
-  done
+  measure_pages "gunicorn" "$app" "$floor"
+  article_app=$article worst_app_p99=$worst_p99
   measure "count a reading (POST, nginx)" "$proxy/read/china-acts-on-covid-cooperation" "" -s "$work/read.lua"
   count=$rps
   echo "goals at $connections connections:"

@@ -6,7 +6,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
 application = get_wsgi_application()
 
-if os.environ.get("WARM_UP", "1") != "0":
-    from .warmup import warm_up
+# Load in this process what each request would otherwise load on first use
+# (with gunicorn's preload_app, before the workers are forked).
+from .warmup import warm_up  # noqa: E402
 
-    warm_up()
+warm_up()

@@ -1,4 +1,5 @@
 import os
+import shutil
 
 import pytest
 from django.utils import translation
@@ -77,6 +78,38 @@ def fast_password_hasher(settings):
 @pytest.fixture
 def archive(db):
     """The archive's own content, loaded from fixtures/ as `load_archive` does."""
+    from articles.archive import load_archive
+
+    load_archive()
+
+
+# Debian's Chromium, driven by Playwright (tests/test_browser.py, tests/test_html_validity.py).
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not shutil.which(CHROMIUM):
+        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def loaded_archive(transactional_db):
     from articles.archive import load_archive
 
     load_archive()

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.templatetags.static import static
 
-from .test_browser import CHROMIUM, CHROMIUM_FLAGS, WIDTHS
+from .test_browser import WIDTHS
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,13 +43,6 @@ PAGES = {
 STATUS = {"not-found": 404}
 # Checked by the Nu checker along with the pages.
 ASSETS = ["css/site.css", "favicon.svg"]
-
-
-@pytest.fixture
-def loaded_archive(transactional_db):
-    from articles.archive import load_archive
-
-    load_archive()
 
 
 def once(results, fill):
@@ -114,18 +107,6 @@ def test_the_nu_html_checker_finds_no_error(name, nu_results, request, client, t
     errors = [m for m in once(nu_results, fill)[name] if m["type"] != "info"]
     where = PAGES[name][0] if name in PAGES else f"static/{name}"
     assert not errors, f"{where}:\n{describe(errors)}"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not shutil.which(CHROMIUM):
-        pytest.skip(f"Chromium not found at {CHROMIUM}: apt-get install chromium fonts-noto-cjk")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

@@ -8,86 +8,29 @@ DATABASE_URL; on the SQLite run they share one SQLite file.
 
 import http.cookiejar
 import json
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
 
 import pytest
-from django.conf import settings
 
 from .admin_forms import form_values
+from .servers import free_port, prepare_site, start_gunicorn, stop, wait_for
 
 ARTICLE = "/en/articles/china-science-global-covid-fight/"
 PASSWORD = "a-long-multi-process-password"
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
-    database = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('multi')}/multi.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": database,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": "multi-process-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "CACHE_URL": "locmem://",
-        "COMMENT_MIN_SECONDS": "0",
-        "COMMENT_RATE_LIMIT": "3",
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-    }
-    manage = [sys.executable, "manage.py"]
-    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "capture_output": True, "timeout": 300}
-    subprocess.run([*manage, "migrate", "-v0"], **run)
-    subprocess.run([*manage, "load_archive", "--force"], **run)
-    subprocess.run(
-        [*manage, "shell", "-c", "from comments.models import Comment; Comment.objects.all().delete()"], **run
-    )
-    subprocess.run(
-        [
-            *manage,
-            "shell",
-            "-c",
-            "from django.contrib.auth.models import User; User.objects.filter(username='desk').delete()",
-        ],
-        **run,
-    )
-    subprocess.run([*manage, "createsuperuser", "--noinput", "--username", "desk", "--email", "d@example.com"], **run)
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    processes, bases = [], []
-    for _ in range(2):
-        port = free_port()
-        processes.append(
-            subprocess.Popen(
-                [gunicorn, "newsroom.wsgi", "--workers", "1", "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
-                cwd=settings.BASE_DIR,
-                env=env,
-            )
-        )
-        bases.append(f"http://127.0.0.1:{port}")
-    for base in bases:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.1)
-    yield bases
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=30)
+    env = prepare_site(tmp_path_factory.mktemp("multi"), PASSWORD, CACHE_URL="locmem://", COMMENT_RATE_LIMIT="3")
+    ports = [free_port(), free_port()]
+    processes = [start_gunicorn(env, port, workers=1) for port in ports]
+    for port in ports:
+        wait_for(port)
+    yield [f"http://127.0.0.1:{port}" for port in ports]
+    stop(*processes)
 
 
 class Browser:

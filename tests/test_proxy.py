@@ -7,9 +7,7 @@ PAGE_SHARED_MAX_AGE is 2 s here, so "within the bound" takes seconds.
 """
 
 import http.client
-import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -21,6 +19,8 @@ from django.conf import settings
 sys.path.insert(0, str(settings.BASE_DIR / "deploy"))
 import local_nginx  # noqa: E402
 
+from .servers import free_port, manage, prepare_site, start_gunicorn, stop, wait_for  # noqa: E402
+
 ARTICLE = "/en/articles/china-science-global-covid-fight/"
 VIEWS = (
     "from articles.models import Article\n"
@@ -31,25 +31,6 @@ MAX_AGE = 2
 # The bound the README states is PAGE_SHARED_MAX_AGE; a second more for the
 # revalidation itself and for this machine's load.
 BOUND = MAX_AGE + 1.5
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(port, path="/healthz"):
-    for _ in range(200):
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
-            connection.request("GET", path)
-            if connection.getresponse().status == 200:
-                return
-        except OSError:
-            pass
-        time.sleep(0.1)
-    raise AssertionError(f"nothing answered on port {port}")
 
 
 class Site:
@@ -70,60 +51,24 @@ class Site:
 
     def manage(self, code):
         """Python run by manage.py shell against the site's database (an editor's change, say)."""
-        result = subprocess.run(
-            [sys.executable, "manage.py", "shell", "-c", code],
-            cwd=settings.BASE_DIR,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert result.returncode == 0, result.stderr
-        return result.stdout
+        return manage(self.env, "shell", "-c", code).stdout
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     work = tmp_path_factory.mktemp("proxy")
     nginx_port, app_port = free_port(), free_port()
-    database = os.environ.get("DATABASE_URL") or f"sqlite:///{work}/proxy.sqlite3"
-    env = {
-        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-        "DATABASE_URL": database,
-        "DEBUG": "0",
-        "HTTPS": "0",
-        "SECRET_KEY": "proxy-test-secret-0123456789-abcdefghijklmnopqrstuvwxyz-0123",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SITE_URL": f"http://127.0.0.1:{nginx_port}",
-        "CACHE_URL": f"file://{work}/cache",
-        "STATIC_ROOT": str(work / "static"),
-        "MEDIA_ROOT": str(work / "media"),
-        "PAGE_SHARED_MAX_AGE": str(MAX_AGE),
-        "COMMENT_MIN_SECONDS": "0",
-        "DJANGO_SUPERUSER_PASSWORD": PASSWORD,
-        "LOG_LEVEL": "WARNING",
-    }
-    run = {"cwd": settings.BASE_DIR, "env": env, "check": True, "capture_output": True, "timeout": 300}
-    manage = [sys.executable, "manage.py"]
-    subprocess.run([*manage, "migrate", "-v0"], **run)
-    subprocess.run([*manage, "load_archive", "--force"], **run)
-    subprocess.run([*manage, "collectstatic", "--noinput", "-v0"], **run)
-    subprocess.run(
-        [
-            *manage,
-            "shell",
-            "-c",
-            "from django.contrib.auth.models import User; User.objects.filter(username='desk').delete()",
-        ],
-        **run,
+    env = prepare_site(
+        work,
+        PASSWORD,
+        SITE_URL=f"http://127.0.0.1:{nginx_port}",
+        CACHE_URL=f"file://{work}/cache",
+        STATIC_ROOT=str(work / "static"),
+        MEDIA_ROOT=str(work / "media"),
+        PAGE_SHARED_MAX_AGE=str(MAX_AGE),
     )
-    subprocess.run([*manage, "createsuperuser", "--noinput", "--username", "desk", "--email", "d@example.com"], **run)
-    gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-    app = subprocess.Popen(
-        [gunicorn, "newsroom.wsgi", "--workers", "2", "--bind", f"127.0.0.1:{app_port}", "--log-level", "warning"],
-        cwd=settings.BASE_DIR,
-        env={**env, "GUNICORN_ACCESS_LOG": "/dev/null"},
-    )
+    manage(env, "collectstatic", "--noinput", "-v0")
+    app = start_gunicorn(env, app_port, workers=2)
     config = local_nginx.write_config(
         work / "nginx",
         listen=f"127.0.0.1:{nginx_port}",
@@ -142,9 +87,7 @@ def site(tmp_path_factory):
         site.readings_log = work / "nginx" / "readings.log"
         yield site
     finally:
-        for process in (nginx, app):
-            process.terminate()
-            process.wait(timeout=30)
+        stop(nginx, app)
 
 
 def cache_status(response):
