@@ -31,7 +31,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(BIN)/uv
 # Debian packages the tests use: Chromium and CJK fonts for the browser
 # tests, gettext for the interface catalogs, Java (and npm to fetch it) for
 # the Nu HTML checker,
-# nginx for the proxy in front (tests/test_proxy.py runs deploy/nginx.conf).
+# nginx for the proxy in front (tests/test_proxy.py runs deploy/nginx.conf),
+# wrk for the small run of bench/http.sh (tests/test_benchmarks.py).
 # Installed when missing and root.
 system-deps:
 	@missing=""; \
@@ -41,6 +42,7 @@ system-deps:
 	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
 	command -v npm >/dev/null || missing="$$missing npm"; \
 	[ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	command -v wrk >/dev/null || missing="$$missing wrk"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \

@@ -10,8 +10,8 @@ Run: .venv/bin/python bench/comments_load.py [posts] [clients]
 """
 
 import http.cookiejar
+import json
 import os
-import re
 import socket
 import sqlite3
 import subprocess
@@ -44,14 +44,13 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def client(base, posts, results, lock, number):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
-    page = opener.open(base + ARTICLE, timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    issued = re.search(r'name="issued" value="([^"]+)"', page).group(1)
+    opener.open(base + ARTICLE, timeout=30).read()
+    # As the page's script does when the reader starts writing.
+    issued = json.loads(opener.open(base + "/comment-stamp", timeout=30).read())["stamp"]
     time.sleep(MIN_SECONDS + 0.2)
     for index in range(posts):
         data = urllib.parse.urlencode(
             {
-                "csrfmiddlewaretoken": token,
                 "issued": issued,
                 "name": f"读者{number}",
                 "email": f"reader{number}@example.com",
@@ -59,7 +58,7 @@ def client(base, posts, results, lock, number):
                 "website": "",
             }
         ).encode()
-        request = urllib.request.Request(base + ARTICLE + "comments/", data=data, headers={"Referer": base + ARTICLE})
+        request = urllib.request.Request(base + ARTICLE + "comments/", data=data, headers={"Origin": base})
         try:
             status = opener.open(request, timeout=60).status
         except urllib.error.HTTPError as error:

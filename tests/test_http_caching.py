@@ -250,3 +250,26 @@ def test_a_scheduled_article_coming_due_changes_the_etag(client, archive):
     after = client.get("/en/", headers={"if-none-match": before["ETag"]})
     assert after.status_code == 200
     assert "Due in a second" in after.content.decode()
+
+
+def test_a_bulk_delete_and_a_cascade_change_the_etag(client, archive):
+    before = client.get("/en/")
+    Article.objects.filter(slug__in=["china-science-global-covid-fight", "china-acts-on-covid-cooperation"]).delete()
+    after = Client().get("/en/", headers={"if-none-match": before["ETag"]})
+    assert after.status_code == 200
+    assert "china-acts-on-covid-cooperation" not in after.content.decode()
+    # A section deleted in bulk takes its figures with it (a cascade).
+    from articles.models import Section
+
+    url = "/zh-hans/articles/guangdong-open-letter-covid-science/"
+    page = Client().get(url)
+    Section.objects.filter(article__slug="guangdong-open-letter-covid-science").delete()
+    assert Client().get(url, headers={"if-none-match": page["ETag"]}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "query", ["?utm_source=%FF%FE", "?q=%FF&utm_medium=%C0", "?page=99999999999999999999999&utm_x=1"]
+)
+def test_query_bytes_that_are_not_utf8_never_fail(client, archive, query):
+    for path in ("/en/", "/en/search/", "/en/category/news/"):
+        assert client.get(path + query).status_code in (200, 404)

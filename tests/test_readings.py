@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from articles.models import Article
-from articles.readings import count_logged_readings, readings_in
+from articles.readings import add_readings, count_logged_readings, readings_in
 
 from .factories import make_article
 
@@ -94,3 +94,31 @@ def test_a_missing_log_is_no_error_and_the_command_reports(article, tmp_path, ca
     call_command("count_readings", str(log))
     assert "2 lines read, 2 readings added" in capsys.readouterr().out
     assert views() == 2
+
+
+def test_a_run_killed_halfway_adds_nothing_and_the_next_run_counts_everything_once(db, tmp_path, monkeypatch):
+    make_article(slug="first")
+    make_article(slug="second")
+    log = tmp_path / "readings.log"
+    log.write_text(line("first") * 2 + line("second") * 3)
+    from articles import readings
+
+    def adds_then_dies(counts):
+        readings_added = add_readings(counts)
+        raise KeyboardInterrupt(f"worker killed after adding {readings_added}, before its place was saved")
+
+    monkeypatch.setattr(readings, "add_readings", adds_then_dies)
+    with pytest.raises(KeyboardInterrupt):
+        count_logged_readings(log)
+    monkeypatch.undo()
+    assert (views("first"), views("second")) == (0, 0)
+    assert count_logged_readings(log) == (5, 5)
+    assert (views("first"), views("second")) == (2, 3)
+
+
+def test_bytes_that_are_not_utf8_are_skipped_not_fatal(article, tmp_path):
+    log = tmp_path / "readings.log"
+    log.write_bytes(
+        line("counted").encode() + b'1796238400.697 204 POST "/read/\xff\xfe" "\xff" "-"\n' + line("counted").encode()
+    )
+    assert count_logged_readings(log) == (3, 2)

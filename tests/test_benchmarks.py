@@ -1,0 +1,54 @@
+"""Every benchmark under bench/ runs here at a small size, so its code cannot rot.
+
+The figures are not checked (a small run on a busy machine says nothing);
+that each script runs to the end, measures every row it should, and meets
+its correctness claims (no lost comment, no server error) is.
+"""
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+BENCH = settings.BASE_DIR / "bench"
+
+
+def run(*command, **env):
+    result = subprocess.run(
+        command,
+        cwd=settings.BASE_DIR,
+        env={**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}, **env},
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    return result.stdout
+
+
+def test_http_measures_every_row_and_prints_every_goal():
+    out = run("bash", str(BENCH / "http.sh"), DURATION="1", ARTICLES="20", CONNECTIONS="16", PYTHON=sys.executable)
+    rows = [
+        line
+        for line in out.splitlines()
+        if re.match(r"^(static|nginx:|bare|gunicorn:|count) .* [0-9.]+ +\S+ +\S+ +[0-9.]+", line)
+    ]
+    assert len(rows) == 1 + 10 + 1 + 10 + 1, out
+    assert not [row for row in rows if "Non-2xx" in row or "Socket errors" in row], out
+    assert len(re.findall(r"goal (?:NOT )?met", out)) == 5, out
+
+
+def test_comments_load_loses_nothing():
+    out = run(sys.executable, str(BENCH / "comments_load.py"), "40", "4")
+    assert re.search(r"^lost\s+0$", out, re.M), out
+    assert re.search(r"^server errors\s+0$", out, re.M), out
+    assert re.search(r"^stored\s+40$", out, re.M), out
+
+
+@pytest.mark.parametrize("script,args", [("search.py", ["200"]), ("scripts.py", [])])
+def test_in_process_benchmarks_run(script, args):
+    out = run(sys.executable, str(BENCH / script), *args)
+    assert re.search(r"\d+\.\d\d", out), out
