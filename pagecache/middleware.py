@@ -98,12 +98,13 @@ class PageCacheMiddleware:
         if not (getattr(request, "reader_page", False) or response.status_code == 404):
             return response
         if readable and shareable(response):
+            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
             if response.status_code == 200 and not response.streaming:
                 response["ETag"] = '"%s"' % hashlib.sha256(response.content).hexdigest()[:32]
                 if not response.has_header("Last-Modified"):
                     response["Last-Modified"] = http_date()
+                # Stored as it goes out, headers and all: a hit replays it.
                 cache.set(key, (response.content, dict(response.headers)), PAGE_SECONDS)
-            patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
         else:
             add_never_cache_headers(response)
             patch_cache_control(response, private=True)
@@ -123,7 +124,6 @@ def cached_response(body, headers):
     response = HttpResponse(body)
     for name, value in headers.items():
         response[name] = value
-    patch_cache_control(response, public=True, max_age=0, s_maxage=settings.PAGE_SHARED_MAX_AGE)
     return response
 
 
