@@ -20,7 +20,10 @@ keepalive = 5
 preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
 max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
 max_requests_jitter = 2000
-# Trust X-Forwarded-* only from the proxy on this host.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Trust X-Forwarded-* only from the proxies the site trusts (TRUSTED_PROXIES,
+# as newsroom/proxies.py does).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", os.environ.get("TRUSTED_PROXIES", "127.0.0.1,::1"))
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+# The peer (the proxy) and the client it forwarded for.
+access_log_format = '%(h)s for="%({x-forwarded-for}i)s" %(l)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(L)ss'
 errorlog = "-"

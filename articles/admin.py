@@ -2,9 +2,12 @@ import nested_admin
 import reversion
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
@@ -160,6 +163,30 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DateHierarchyChangeList(ChangeList):
+    """The change list, with a date drill-down that answers a year past the calendar like any bad filter.
+
+    Django turns a date such as `published_at__year=0` into "incorrect
+    lookup" (the list again, with ?e=1), but a year too large for a C long
+    (`published_at__year=99999999999999999999`) escapes as OverflowError.
+    """
+
+    def get_filters(self, request):
+        try:
+            return super().get_filters(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
+
+
+def version_ids(request):
+    """The two version ids the compare view was asked for, or None if either is missing or not an id."""
+    try:
+        ids = [int(request.GET["a"]), int(request.GET["b"])]
+    except (KeyError, ValueError):
+        return None
+    return ids if all(0 < pk < 2**63 for pk in ids) else None
+
+
 @admin.register(Article)
 class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
@@ -210,6 +237,9 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedMode
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
+
     def get_urls(self):
         compare = path(
             "<path:object_id>/history/compare/",
@@ -226,13 +256,13 @@ class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedMode
     def compare_view(self, request, object_id):
         """Two saved versions of an article side by side: what changed, in both languages."""
         article = self.get_object(request, unquote(object_id))
-        if article is None or not self.has_view_or_change_permission(request, article):
+        if article is None:
+            raise Http404(gettext("There is no article with this number."))
+        if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
+        ids = version_ids(request)
         versions = Version.objects.get_for_object(article)
-        try:
-            chosen = sorted(versions.filter(pk__in=[int(request.GET["a"]), int(request.GET["b"])]), key=lambda v: v.pk)
-        except (KeyError, ValueError):
-            chosen = []
+        chosen = sorted(versions.filter(pk__in=ids), key=lambda v: v.pk) if ids else []
         if len(chosen) != 2:
             messages.error(request, gettext("Choose two different versions to compare."))
             return redirect(reverse("admin:articles_article_history", args=[article.pk]))

@@ -2,6 +2,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .links import site_url
@@ -54,7 +55,10 @@ class LatestArticlesFeed(Feed):
         return to_reader_script(item.title, item.chinese_script)
 
     def item_description(self, item):
-        return to_reader_script(item.summary, item.chinese_script)
+        # RSS <description> and Atom <summary type="html"> hold HTML; the
+        # summary is plain text, so it goes in escaped and every reader
+        # shows it as the text it is, markup characters and all.
+        return escape(to_reader_script(item.summary, item.chinese_script))
 
     def item_pubdate(self, item):
         return item.published_at

@@ -18,6 +18,7 @@ from . import changes
 from .images import validate_image_file
 from .markup import paragraphs, render_markdown
 from .scripts import lang_tag
+from .validators import one_line
 
 RENDITION_WIDTHS = (480, 960, 1600)
 
@@ -30,7 +31,7 @@ HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("name"), max_length=50, validators=[one_line])
     position = models.PositiveSmallIntegerField(_("position"), default=0)
 
     class Meta:
@@ -120,7 +121,7 @@ class Article(models.Model):
         MONTH = "month", _("month")
         YEAR = "year", _("year")
 
-    title = models.CharField(_("title"), max_length=200)
+    title = models.CharField(_("title"), max_length=200, validators=[one_line])
     slug = models.SlugField(_("slug"), max_length=100, unique=True, help_text=_("ASCII words that form the address."))
     summary = models.TextField(_("summary"), blank=True)
     category = models.ForeignKey(
@@ -155,16 +156,17 @@ class Article(models.Model):
         default=True,
         help_text=_("Off for teasers whose full text the archive does not hold."),
     )
-    publisher = models.CharField(_("publisher"), max_length=200, blank=True)
-    publication = models.CharField(_("publication"), max_length=200, blank=True)
-    issue = models.CharField(_("issue"), max_length=100, blank=True)
-    byline = models.CharField(_("byline"), max_length=200, blank=True)
-    source_note = models.CharField(_("source line"), max_length=200, blank=True)
+    publisher = models.CharField(_("publisher"), max_length=200, blank=True, validators=[one_line])
+    publication = models.CharField(_("publication"), max_length=200, blank=True, validators=[one_line])
+    issue = models.CharField(_("issue"), max_length=100, blank=True, validators=[one_line])
+    byline = models.CharField(_("byline"), max_length=200, blank=True, validators=[one_line])
+    source_note = models.CharField(_("source line"), max_length=200, blank=True, validators=[one_line])
     translator = models.CharField(
         _("translator"),
         max_length=200,
         blank=True,
         help_text=_("Who translated it; leave empty for the archive's editors."),
+        validators=[one_line],
     )
     # When the text of each language last changed (article, sections and
     # figures together): a translation older than its original is flagged.
@@ -289,7 +291,11 @@ class Section(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     level = models.PositiveSmallIntegerField(_("heading level"), choices=Level, default=Level.SECTION)
     heading = models.CharField(
-        _("heading"), max_length=200, blank=True, help_text=_("Leave empty for a lead or closing part.")
+        _("heading"),
+        max_length=200,
+        blank=True,
+        help_text=_("Leave empty for a lead or closing part."),
+        validators=[one_line],
     )
     body = models.TextField(_("body"), blank=True, help_text=_("Markdown; a blank line starts a paragraph."))
     body_html = models.TextField(editable=False, blank=True)
@@ -347,12 +353,18 @@ class Figure(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE, related_name="figures", verbose_name=_("section"))
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     marker = models.CharField(
-        _("marker"), max_length=10, blank=True, help_text=_("How the source numbers the picture, e.g. ①.")
+        _("marker"),
+        max_length=10,
+        blank=True,
+        help_text=_("How the source numbers the picture, e.g. ①."),
+        validators=[one_line],
     )
-    label = models.CharField(_("label"), max_length=50, blank=True, help_text=_("e.g. 图 1 / Figure 1"))
+    label = models.CharField(
+        _("label"), max_length=50, blank=True, help_text=_("e.g. 图 1 / Figure 1"), validators=[one_line]
+    )
     caption = models.TextField(_("caption"), blank=True)
     alt_text = models.CharField(
-        _("alt text"), max_length=300, blank=True, help_text=_("Leave empty to use the caption.")
+        _("alt text"), max_length=300, blank=True, help_text=_("Leave empty to use the caption."), validators=[one_line]
     )
     image = models.ImageField(
         _("image"),

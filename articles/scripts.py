@@ -6,6 +6,7 @@ Traditional is shown exactly as published. Conversions are cached in-process:
 once warm, a converted page costs a dictionary look-up per text.
 """
 
+import re
 from functools import lru_cache
 
 import opencc
@@ -28,6 +29,30 @@ def _convert(text, config):
     return _converter(config).convert(text)
 
 
+# A tag of HTML, with quoted attribute values that may hold ">".
+TAG = re.compile(r"""(<(?:[^>"']|"[^"]*"|'[^']*')*>)""")
+# Attributes whose values readers read (and so are converted); every other
+# attribute — href, src, id, class — is an address or a name, kept as stored.
+READ_ATTRIBUTE = re.compile(r"""(\s(?:alt|title)=)("[^"]*"|'[^']*')""")
+
+
+@lru_cache(maxsize=4096)
+def _convert_html(html, config):
+    """Convert the text of an HTML fragment and leave its markup alone.
+
+    Only text nodes and the alt and title attributes are converted: a link
+    to …/说明书 still points at …/说明书 on a Traditional page.
+    """
+    convert = _converter(config).convert
+    parts = TAG.split(html)
+    for index, part in enumerate(parts):
+        if index % 2:
+            parts[index] = READ_ATTRIBUTE.sub(lambda m: m[1] + convert(m[2]), part)
+        elif part:
+            parts[index] = convert(part)
+    return "".join(parts)
+
+
 def reading_script(language=None):
     """The script Chinese is shown in for a reading language (English pages keep the original)."""
     language = language or get_language()
@@ -38,8 +63,9 @@ def to_reader_script(text, script="hans", language=None):
     config = CONVERSIONS.get((script, language or get_language()))
     if not text or config is None:
         return text
-    converted = _convert(str(text), config)
-    return mark_safe(converted) if isinstance(text, SafeData) else converted
+    if isinstance(text, SafeData):
+        return mark_safe(_convert_html(str(text), config))
+    return _convert(str(text), config)
 
 
 def lang_tag(language=None):

@@ -1,13 +1,15 @@
 import datetime
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import TruncMonth
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.timezone import make_aware
 from django.views.decorators.cache import never_cache
@@ -19,6 +21,8 @@ from modern_csrf.decorators import csrf_protect as modern_csrf_protect
 from .links import absolute_url
 from .models import Article, Category, Section
 from .readings import is_reader
+
+logger = logging.getLogger(__name__)
 
 LATEST_ON_HOME = 10
 RELATED_ARTICLES = 4
@@ -111,17 +115,40 @@ class ArchivePeriod(ListView):
             raise Http404
         first = datetime.date(year, month or 1, 1)
         if month:
-            after = first.replace(year=year + (month == 12), month=month % 12 + 1)
+            after = next_day(first, years=month == 12, month=month % 12 + 1)
         else:
-            after = first.replace(year=year + 1) if year < 9999 else datetime.date.max
+            after = next_day(first, years=1)
         self.period = {"year": first, "month": first if month else None}
-        start, end = (make_aware(datetime.datetime.combine(day, datetime.time())) for day in (first, after))
-        return (
-            Article.objects.published().filter(published_at__gte=start, published_at__lt=end).select_related("category")
-        )
+        # The period in the newsroom's time zone, as instants. At the ends of
+        # the calendar (year 1, year 9999) a bound may not exist as an instant
+        # in UTC; the period is then open on that side.
+        articles = Article.objects.published().select_related("category")
+        if (start := instant(first)) is not None:
+            articles = articles.filter(published_at__gte=start)
+        if after is not None and (end := instant(after)) is not None:
+            articles = articles.filter(published_at__lt=end)
+        return articles
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(archive_years=archive_counts(self.request), **self.period, **kwargs)
+
+
+def next_day(day, years, month=1):
+    """The first day of the next period after `day`, or None past the calendar's end (year 9999)."""
+    try:
+        return day.replace(year=day.year + years, month=month)
+    except ValueError:
+        return None
+
+
+def instant(day):
+    """Midnight at the start of `day` in the newsroom's time zone, or None where UTC cannot hold it."""
+    moment = make_aware(datetime.datetime.combine(day, datetime.time()))
+    try:
+        moment.astimezone(datetime.UTC)
+    except OverflowError:
+        return None
+    return moment
 
 
 def archive_index(request):
@@ -193,6 +220,26 @@ def count_reading(request, slug):
 
 
 @never_cache
+def server_error(request):
+    """The styled 500 page in the reader's language; it reads nothing from the database.
+
+    If even that cannot be rendered, a plain page says the same, so the
+    reader never gets a second error instead of an answer.
+    """
+    # The error may have come before the language was chosen (a failure in
+    # the page cache, say): the address still says which one the reader reads.
+    language = translation.get_language_from_path(request.path_info) or translation.get_language()
+    try:
+        with translation.override(language):
+            return render(request, "500.html", status=500)
+    except Exception:
+        logger.exception("The styled error page could not be rendered")
+        return HttpResponseServerError(
+            "<!DOCTYPE html><title>500</title><h1>Something went wrong · 出错了</h1>"
+            "<p>Please try again in a moment. 请稍后再试。</p>",
+        )
+
+
 def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")

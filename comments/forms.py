@@ -1,7 +1,6 @@
 import datetime
 import hashlib
 import hmac
-import unicodedata
 
 from django import forms
 from django.conf import settings
@@ -12,7 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import Comment
+from articles.validators import no_control_characters, one_line
+
+from .models import Comment, SenderQuota
 
 FORM_SALT = "articles.comment-form"
 
@@ -24,11 +25,6 @@ def issue_stamp():
 
 def sender_hash(address):
     return hmac.new(settings.SECRET_KEY.encode(), f"comment-sender:{address}".encode(), hashlib.sha256).hexdigest()
-
-
-def reject_control_characters(value):
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in value):
-        raise ValidationError(gettext("Please remove the control characters from this field."), code="control")
 
 
 class CommentForm(forms.ModelForm):
@@ -63,11 +59,15 @@ class CommentForm(forms.ModelForm):
         self.fields["name"].max_length = settings.COMMENT_NAME_MAX_LENGTH
         self.fields["message"].max_length = settings.COMMENT_MESSAGE_MAX_LENGTH
         for name in ("name", "message"):
+            # The operator's limit replaces the column's (a longer name gets
+            # one error, with the limit it must meet).
             field = self.fields[name]
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
             field.validators.append(MaxLengthValidator(field.max_length))
             field.widget.attrs["maxlength"] = str(field.max_length)
-        for name in ("name", "email", "message"):
-            self.fields[name].validators.append(reject_control_characters)
+        for name in ("name", "email"):
+            self.fields[name].validators.append(one_line)
+        self.fields["message"].validators.append(no_control_characters)
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["website"].widget.attrs.update(tabindex="-1", autocomplete="off")
@@ -86,20 +86,19 @@ class CommentForm(forms.ModelForm):
             return cleaned
         if self.article is not None and not self.article.comments_open:
             raise ValidationError(gettext("Comments on this article are closed."), code="closed")
-        limit = settings.COMMENT_RATE_LIMIT
-        if limit and self.sender:
-            since = timezone.now() - datetime.timedelta(seconds=settings.COMMENT_RATE_WINDOW)
-            recent = Comment.objects.filter(sender_hash=sender_hash(self.sender), created_at__gte=since).count()
-            if recent >= limit:
-                raise ValidationError(
-                    gettext("You have sent several comments in a short time. Please wait a few minutes."),
-                    code="rate_limited",
-                )
         duplicate = Comment.objects.filter(
             article=self.article, email__iexact=cleaned.get("email", ""), message=cleaned.get("message", "")
         )
         if self.article is not None and duplicate.exists():
             raise ValidationError(gettext("You have already sent this comment."), code="duplicate")
+        # Last, once everything else has passed: a refused comment does not count.
+        limit = settings.COMMENT_RATE_LIMIT
+        window = datetime.timedelta(seconds=settings.COMMENT_RATE_WINDOW)
+        if limit and self.sender and not SenderQuota.take(sender_hash(self.sender), limit, window):
+            raise ValidationError(
+                gettext("You have sent several comments in a short time. Please wait a few minutes."),
+                code="rate_limited",
+            )
         return cleaned
 
     def check_stamp(self, stamp):

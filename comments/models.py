@@ -1,9 +1,10 @@
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles import changes
 from articles.models import Article
+from articles.validators import no_control_characters, one_line
 
 
 class CommentQuerySet(models.QuerySet):
@@ -30,9 +31,9 @@ class Comment(models.Model):
         SPAM = "spam", _("spam")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="comments", verbose_name=_("article"))
-    name = models.CharField(_("name"), max_length=100)
+    name = models.CharField(_("name"), max_length=100, validators=[one_line])
     email = models.EmailField(_("email"), help_text=_("Never shown publicly."))
-    message = models.TextField(_("message"))
+    message = models.TextField(_("message"), validators=[no_control_characters])
     language = models.CharField(_("page language"), max_length=10)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PENDING)
     created_at = models.DateTimeField(_("sent at"), default=timezone.now, db_index=True)
@@ -74,3 +75,47 @@ class PendingComment(Comment):
 def comment_deleted(sender, instance, using, **kwargs):
     if instance.status == Comment.Status.APPROVED:
         changes.page_changed(instance.article_id, using=using)
+
+
+class SenderQuota(models.Model):
+    """How many comments one sender has sent in the current window: the rate limit, counted atomically.
+
+    `take` is one UPDATE that both checks and counts, so forty posts from
+    one address at the same moment cannot all see "four so far".
+    """
+
+    sender_hash = models.CharField(max_length=64, primary_key=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("sender quota")
+
+    def __str__(self):
+        return f"{self.sender_hash[:12]}: {self.count} since {self.window_start:%Y-%m-%d %H:%M}"
+
+    @classmethod
+    def take(cls, sender_hash, limit, window):
+        """Count one comment for the sender; False (and nothing counted) if the window's limit is reached."""
+        now = timezone.now()
+        expired = models.Q(window_start__lt=now - window)
+        for _attempt in range(2):
+            taken = (
+                cls.objects.filter(pk=sender_hash)
+                .filter(expired | models.Q(count__lt=limit))
+                .update(
+                    count=models.Case(models.When(expired, then=1), default=models.F("count") + 1),
+                    window_start=models.Case(models.When(expired, then=now), default=models.F("window_start")),
+                )
+            )
+            if taken:
+                return True
+            try:
+                with transaction.atomic():
+                    cls.objects.create(sender_hash=sender_hash, window_start=now, count=1)
+                return True
+            except IntegrityError:
+                # The row exists: either the limit is reached, or another
+                # post created it a moment ago and the update may now count.
+                continue
+        return False

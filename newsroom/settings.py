@@ -46,6 +46,14 @@ if SITE_URL and not re.fullmatch(r"https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?", SITE_
         f"SITE_URL must be a scheme and a host with no path, like https://news.example.org, not {SITE_URL!r}."
     )
 
+# The proxies in front (nginx: deploy/nginx.conf): addresses or networks
+# whose X-Forwarded-For and X-Forwarded-Proto are believed, and how many
+# proxies stand between the client and the site. Requests from anywhere else
+# have those headers removed (newsroom/proxies.py). gunicorn.conf.py trusts
+# the same addresses. Empty: believe no one.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "127.0.0.1,::1")
+XFF_TRUSTED_PROXY_DEPTH = int(os.environ.get("TRUSTED_PROXY_DEPTH", "1"))
+
 # Served over HTTPS in production (behind a proxy that sets X-Forwarded-Proto):
 # redirect to it, secure cookies, HSTS. HTTPS=0 turns these off for a server
 # reached over plain HTTP on this machine (the benchmarks).
@@ -62,6 +70,8 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The admin's forms carry the token in a hidden field; no script needs the cookie.
+CSRF_COOKIE_HTTPONLY = True
 
 INSTALLED_APPS = [
     # modeltranslation patches the admin, so it has to come before it.
@@ -88,6 +98,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the client's address and scheme, from the proxy in front only.
+    "newsroom.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Right after security, so static files skip the rest (WhiteNoise docs).
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -213,11 +225,20 @@ JQUERY_UI_URL = "vendor/jquery-ui/jquery-ui.min.js"
 # each process (tests of one process only).
 CACHE_URL = os.environ.get("CACHE_URL", f"file://{BASE_DIR / 'var' / 'cache'}")
 if CACHE_URL.startswith(("redis://", "rediss://")):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Django's backends, made optional (newsroom/cache.py): a cache that fails
+    # is logged and skipped, never an error page. A server that does not
+    # answer is given up on after a second.
+    CACHES = {
+        "default": {
+            "BACKEND": "newsroom.cache.OptionalRedisCache",
+            "LOCATION": CACHE_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 elif CACHE_URL.startswith("file://"):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "newsroom.cache.OptionalFileBasedCache",
             "LOCATION": CACHE_URL.removeprefix("file://"),
             "OPTIONS": {"MAX_ENTRIES": int(os.environ.get("CACHE_MAX_ENTRIES", "20000"))},
         }

@@ -11,6 +11,9 @@ from articles import views
 from articles.sitemaps import SITEMAPS
 from comments import views as comment_views
 
+# A failure gets the site's own page in the reader's language (no database needed).
+handler500 = "articles.views.server_error"
+
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("robots.txt", views.robots_txt, name="robots"),

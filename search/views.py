@@ -1,3 +1,4 @@
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import get_language
 
@@ -12,10 +13,7 @@ RESULTS_PER_PAGE = 10
 def search_page(request):
     query = request.GET.get("q", "").strip()
     context = {"query": query, "results": [], "total": 0}
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
+    page = page_number(request.GET.get("page", "1"))
     if query:
         try:
             total, ids = index.search(query, limit=RESULTS_PER_PAGE, offset=(page - 1) * RESULTS_PER_PAGE)
@@ -30,6 +28,19 @@ def search_page(request):
             pages = (total + RESULTS_PER_PAGE - 1) // RESULTS_PER_PAGE
             context.update(page=page, pages=pages, has_next=page < pages, has_previous=page > 1)
     return render(request, "search/search.html", context)
+
+
+def page_number(value):
+    """The results page asked for: 1 for anything unreadable; past the last page that can exist, 404."""
+    try:
+        page = max(1, int(value))
+    except ValueError:
+        return 1
+    # Counts stop at COUNT_CAP, so no page lies beyond this one; a larger
+    # number (up to any size) never reaches the database.
+    if page > -(-index.COUNT_CAP // RESULTS_PER_PAGE):
+        raise Http404
+    return page
 
 
 def search_result(article, query):

@@ -6,9 +6,11 @@ On the PostgreSQL run both servers use the PostgreSQL database of
 DATABASE_URL; on the SQLite run they share one SQLite file.
 """
 
+import concurrent.futures
 import http.cookiejar
 import json
 import re
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -33,15 +35,18 @@ def servers(tmp_path_factory):
     stop(*processes)
 
 
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
 class Browser:
     """A reader or editor with cookies, which (like a browser's) hold for both servers on 127.0.0.1."""
 
     def __init__(self):
-        class Keep(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *args, **kwargs):
-                return None
-
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), Keep)
+        self.opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), NoRedirect
+        )
 
     def get(self, url):
         with self.opener.open(url, timeout=30) as response:
@@ -117,3 +122,35 @@ def test_an_edit_saved_through_one_server_shows_through_the_other_despite_its_ca
     fields["title_en"] = "An edited headline"
     assert editor.post(first + change, fields)[0] == 302
     assert "An edited headline" in reader.get(second + ARTICLE)[1]
+
+
+def test_forty_comments_at_once_from_one_address_let_exactly_the_limit_through(servers):
+    """The limit is counted in one atomic step: a burst cannot slip extra comments past it (it let 6 of 40 by)."""
+    page = Browser().get(servers[0] + ARTICLE)[1]
+    fields = form_values(page.replace('class="comment-form"', 'id="comment-form" class="comment-form"'), "comment-form")
+    fields["issued"] = json.loads(Browser().get(servers[0] + "/comment-stamp")[1])["stamp"]
+    start = threading.Barrier(40)
+
+    def send(number):
+        data = {**fields, "name": "同一地址", "email": "burst@example.com", "message": f"并发留言 {number}"}
+        request = urllib.request.Request(
+            servers[number % 2] + ARTICLE + "comments/",
+            urllib.parse.urlencode(data).encode(),
+            # From the proxy on this host, for one client.
+            headers={"X-Forwarded-For": "203.0.113.77"},
+        )
+        start.wait()
+        try:
+            with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
+                return response.status, response.read().decode()
+        except urllib.error.HTTPError as error:
+            return error.code, error.read().decode()
+
+    with concurrent.futures.ThreadPoolExecutor(40) as pool:
+        results = list(pool.map(send, range(40)))
+    statuses = sorted(status for status, _page in results)
+    assert statuses == [200] * 37 + [302] * 3
+    assert all("several comments in a short time" in page for status, page in results if status == 200)
+    editor = editor_on(servers[1])
+    queue = editor.get(servers[1] + "/admin/comments/pendingcomment/?q=burst%40example.com")[1]
+    assert len(set(re.findall(r"并发留言 \d+", queue))) == 3
