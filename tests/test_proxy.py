@@ -37,8 +37,9 @@ class Site:
     def __init__(self, port, env):
         self.port, self.env = port, env
 
-    def request(self, method, path, body=None, headers=None, host=None):
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+    def request(self, method, path, body=None, headers=None, host=None, source="127.0.0.1"):
+        """One request, sent from `source` (any 127.x.y.z address: each is a different client to nginx)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30, source_address=(source, 0))
         headers = {"Host": host or f"127.0.0.1:{self.port}", **(headers or {})}
         connection.request(method, path, body=body, headers=headers)
         response = connection.getresponse()
@@ -263,3 +264,45 @@ def test_readings_and_comments_go_through_a_cached_page(site):
     assert "Through nginx" in site.manage(
         "from comments.models import Comment\nprint(list(Comment.objects.values_list('message', flat=True)))"
     )
+
+
+def comment_from(site, source, message, **headers):
+    stamp = re.search(rb'"stamp": "([^"]+)"', site.get("/comment-stamp")[1]).group(1).decode()
+    form = urllib.parse.urlencode(
+        {"name": "Client", "email": f"{source}@example.com", "message": message, "website": "", "issued": stamp}
+    )
+    origin = {"Origin": f"http://127.0.0.1:{site.port}", "Content-Type": "application/x-www-form-urlencoded"}
+    response, body = site.request("POST", ARTICLE + "comments/", form, {**origin, **headers}, source=source)
+    return response.status, body.decode()
+
+
+def login_from(site, source, password, **headers):
+    response, page = site.request("GET", "/admin/login/", source=source)
+    cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie")).group(1)
+    token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+    form = urllib.parse.urlencode({"csrfmiddlewaretoken": token, "username": "desk", "password": password})
+    response, _ = site.request(
+        "POST",
+        "/admin/login/",
+        form,
+        {"Content-Type": "application/x-www-form-urlencoded", "Cookie": f"csrftoken={cookie}", **headers},
+        source=source,
+    )
+    return response.status
+
+
+def test_two_clients_behind_the_proxy_have_their_own_limits_and_cannot_choose_an_address(site):
+    """nginx passes the client's address; a header the client sends itself changes nothing."""
+    # The comment limit (5 by default) is per client...
+    statuses = [comment_from(site, "127.0.0.2", f"first client {n}")[0] for n in range(6)]
+    assert statuses == [302] * 5 + [200]
+    assert comment_from(site, "127.0.0.3", "second client")[0] == 302
+    # ...and the first client cannot take a fresh address by naming one.
+    status, page = comment_from(site, "127.0.0.2", "spoofed", **{"X-Forwarded-For": "198.51.100.1"})
+    assert status == 200
+    assert "several comments in a short time" in page
+
+    # Five wrong passwords lock out that client and user, not the editor elsewhere.
+    assert [login_from(site, "127.0.0.4", "wrong") for _ in range(5)][-1] == 429
+    assert login_from(site, "127.0.0.5", PASSWORD) == 302
+    assert login_from(site, "127.0.0.4", PASSWORD, **{"X-Forwarded-For": "127.0.0.5"}) == 429
