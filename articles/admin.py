@@ -5,8 +5,9 @@ from django.contrib import admin, messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
 from django.contrib.admin.views.main import ChangeList
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
@@ -21,6 +22,7 @@ from reversion.admin import VersionAdmin
 from reversion.models import Version
 
 from .models import Article, Category, Figure, Section
+from .uploads import KeepsFormWhenStorageFails
 from .versions import compare as compare_versions
 
 
@@ -109,8 +111,16 @@ class ArticleAdminForm(forms.ModelForm):
         cleaned = super().clean()
         if not self.instance.pk:
             return cleaned
-        current = Article.objects.filter(pk=self.instance.pk).values_list("updated_at", "updated_by__username").first()
+        # The admin saves inside a transaction: lock the article's row until
+        # it commits, so of two saves sent at the same moment from the same
+        # version the second waits, sees the first, and is refused.
+        # (SQLite's IMMEDIATE transactions already serialise writers.)
+        stored = Article.objects.filter(pk=self.instance.pk)
+        if transaction.get_connection(stored.db).in_atomic_block:
+            stored = stored.select_for_update()
+        current = stored.values_list("updated_at", "updated_by").first()
         if current and cleaned.get("loaded_version") != version_of(current[0]):
+            editor = get_user_model().objects.filter(pk=current[1]).first()
             raise forms.ValidationError(
                 gettext(
                     "%(editor)s saved this article at %(time)s, after you opened it. Your changes were not saved "
@@ -118,7 +128,7 @@ class ArticleAdminForm(forms.ModelForm):
                     "and make your changes again."
                 )
                 % {
-                    "editor": current[1] or gettext("Someone"),
+                    "editor": editor.get_username() if editor else gettext("Someone"),
                     "time": format_date(localtime(current[0]), "DATETIME_FORMAT"),
                 },
                 code="stale",
@@ -188,7 +198,7 @@ def version_ids(request):
 
 
 @admin.register(Article)
-class ArticleAdmin(VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
+class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["title_en"]}
     list_display = [

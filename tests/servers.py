@@ -63,12 +63,14 @@ def manage(env, *args):
     )
 
 
-def start_gunicorn(env, port, workers):
+def start_gunicorn(env, port, workers, log=None):
+    """gunicorn on 127.0.0.1:port; its errors and the site's tracebacks go to `log` (an open file) if given."""
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     return subprocess.Popen(
         [gunicorn, "newsroom.wsgi", "--workers", str(workers), "--bind", f"127.0.0.1:{port}", "--log-level", "warning"],
         cwd=settings.BASE_DIR,
         env={**env, "GUNICORN_ACCESS_LOG": "/dev/null"},
+        stderr=log,
     )
 
 

@@ -52,3 +52,14 @@ def test_comments_load_loses_nothing():
 def test_in_process_benchmarks_run(script, args):
     out = run(sys.executable, str(BENCH / script), *args)
     assert re.search(r"\d+\.\d\d", out), out
+
+
+def test_soak_serves_readers_commenters_and_editors_at_once_without_errors_or_losses():
+    postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    engine = "postgresql" if postgresql else "sqlite"
+    out = run(sys.executable, str(BENCH / "soak.py"), "--seconds", "8", "--engine", engine)
+    for row in ["server errors (5xx)", "requests with no answer", "comments lost", "saves lost"]:
+        assert re.search(rf"^{re.escape(row)} +0 +0 +met$", out, re.M), out
+    assert re.search(r"^comments stored +[1-9]\d* ", out, re.M), out
+    assert re.search(r"^saves accepted +[1-9]\d* ", out, re.M), out
+    assert len(re.findall(r"^p99 .* ms ", out, re.M)) == 10, out

@@ -154,3 +154,25 @@ def test_forty_comments_at_once_from_one_address_let_exactly_the_limit_through(s
     editor = editor_on(servers[1])
     queue = editor.get(servers[1] + "/admin/comments/pendingcomment/?q=burst%40example.com")[1]
     assert len(set(re.findall(r"并发留言 \d+", queue))) == 3
+
+
+def test_two_editors_saving_the_same_version_at_the_same_moment_get_one_save_and_one_refusal(servers):
+    """The conflict check holds the article's row until the save commits: the second save sees the first."""
+    editors = [editor_on(base) for base in servers]
+    _status, listing = editors[0].get(servers[0] + "/admin/articles/article/?q=guangdong-open-letter-covid-science")
+    change = re.search(r'href="(/admin/articles/article/\d+/change/)', listing).group(1)
+    for attempt in range(4):
+        forms = [form_values(editor.get(base + change)[1], "article_form") for editor, base in zip(editors, servers)]
+        assert forms[0]["loaded_version"] == forms[1]["loaded_version"]
+        start = threading.Barrier(2)
+
+        def save(index):
+            forms[index]["summary_en"] += f" [save {attempt}-{index}]"
+            start.wait()
+            return editors[index].post(servers[index] + change, forms[index])
+
+        with concurrent.futures.ThreadPoolExecutor(2) as pool:
+            results = list(pool.map(save, range(2)))
+        assert sorted(status for status, _page in results) == [200, 302]
+        refused = next(page for status, page in results if status == 200)
+        assert "after you opened it" in refused or "在您打开本文之后" in refused
