@@ -162,17 +162,19 @@ def test_two_editors_saving_the_same_version_at_the_same_moment_get_one_save_and
     _status, listing = editors[0].get(servers[0] + "/admin/articles/article/?q=guangdong-open-letter-covid-science")
     change = re.search(r'href="(/admin/articles/article/\d+/change/)', listing).group(1)
     for attempt in range(4):
-        forms = [form_values(editor.get(base + change)[1], "article_form") for editor, base in zip(editors, servers)]
+        pages = [editor.get(base + change)[1] for editor, base in zip(editors, servers, strict=True)]
+        forms = [form_values(page, "article_form") for page in pages]
         assert forms[0]["loaded_version"] == forms[1]["loaded_version"]
+        for index, form in enumerate(forms):
+            form["summary_en"] += f" [save {attempt}-{index}]"
         start = threading.Barrier(2)
-
-        def save(index):
-            forms[index]["summary_en"] += f" [save {attempt}-{index}]"
-            start.wait()
-            return editors[index].post(servers[index] + change, forms[index])
-
         with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            results = list(pool.map(save, range(2)))
+            results = list(pool.map(save_at_once, editors, [base + change for base in servers], forms, [start] * 2))
         assert sorted(status for status, _page in results) == [200, 302]
         refused = next(page for status, page in results if status == 200)
         assert "after you opened it" in refused or "在您打开本文之后" in refused
+
+
+def save_at_once(editor, url, form, start):
+    start.wait()
+    return editor.post(url, form)
