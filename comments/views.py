@@ -3,6 +3,7 @@ import logging
 from django.conf import settings
 from django.contrib import messages
 from django.core.mail import send_mail
+from django.db import transaction
 from django.forms.utils import ErrorDict
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,7 @@ from modern_csrf.decorators import csrf_protect as modern_csrf_protect
 from articles.models import Article
 from articles.views import ArticleDetail
 
+from . import outage
 from .forms import CommentForm, issue_stamp, sender_hash
 
 logger = logging.getLogger(__name__)
@@ -63,17 +65,27 @@ def post_comment(request, slug):
     site is refused by its Fetch metadata and Origin (django-modern-csrf),
     and comes back through csrf_failure with the text kept.
     """
-    article = get_object_or_404(Article.objects.published(), slug=slug)
-    sender = client_address(request)
-    form = CommentForm(request.POST, article=article, sender=sender)
-    if not form.is_valid():
-        return render_article(request, article, form)
-    comment = form.save(commit=False)
-    comment.article = article
-    comment.language = get_language()
-    comment.sender_hash = sender_hash(sender)
-    comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:200]
-    comment.save()
+    article = None
+    try:
+        article = get_object_or_404(Article.objects.published(), slug=slug)
+        sender = client_address(request)
+        form = CommentForm(request.POST, article=article, sender=sender)
+        # The checks (which count the sender's quota) and the save are one
+        # transaction: a database failing part-way through leaves nothing behind.
+        with transaction.atomic():
+            accepted = form.is_valid()
+            if accepted:
+                comment = form.save(commit=False)
+                comment.article = article
+                comment.language = get_language()
+                comment.sender_hash = sender_hash(sender)
+                comment.user_agent = request.META.get("HTTP_USER_AGENT", "")[:200]
+                comment.save()
+        if not accepted:
+            return render_article(request, article, form)
+    except outage.DATABASE_UNAVAILABLE:
+        logger.warning("Could not save a comment on %s: the database is unavailable", slug, exc_info=True)
+        return outage.not_saved(request, slug, article, render_article)
     notify_editors(comment)
     messages.success(
         request, _("Thank you. Your comment was received and will appear here once an editor has approved it.")
@@ -85,7 +97,10 @@ def notify_editors(comment):
     """Email the editors about a new comment; a failure is logged and never loses the comment."""
     if not settings.COMMENT_NOTIFY_EMAILS:
         return
-    subject = f"[{comment.article.slug}] new comment from {comment.name}"
+    # The form refuses line breaks in a name; one stored by other means still
+    # cannot break the header (BadHeaderError would stop the notification).
+    name = " ".join(comment.name.split())
+    subject = f"[{comment.article.slug}] new comment from {name}"
     body = f"{comment.name} <{comment.email}> wrote on {comment.article.title}:\n\n{comment.message}\n"
     try:
         send_mail(subject, body, None, settings.COMMENT_NOTIFY_EMAILS)
