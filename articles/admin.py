@@ -188,6 +188,13 @@ class DateHierarchyChangeList(ChangeList):
             raise IncorrectLookupParameters(error) from error
 
 
+class DateHierarchyAdmin:
+    """First among a ModelAdmin's bases: its date drill-down refuses an impossible year as a bad filter."""
+
+    def get_changelist(self, request, **kwargs):
+        return DateHierarchyChangeList
+
+
 def version_ids(request):
     """The two version ids the compare view was asked for, or None if either is missing or not an id."""
     try:
@@ -198,7 +205,9 @@ def version_ids(request):
 
 
 @admin.register(Article)
-class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
+class ArticleAdmin(
+    DateHierarchyAdmin, KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin
+):
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["title_en"]}
     list_display = [
@@ -246,9 +255,6 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
 
     def get_urls(self):
         compare = path(
