@@ -2,9 +2,7 @@ import nested_admin
 import reversion
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -173,28 +171,6 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DateHierarchyChangeList(ChangeList):
-    """The change list, with a date drill-down that answers a year past the calendar like any bad filter.
-
-    Django turns a date such as `published_at__year=0` into "incorrect
-    lookup" (the list again, with ?e=1), but a year too large for a C long
-    (`published_at__year=99999999999999999999`) escapes as OverflowError.
-    """
-
-    def get_filters(self, request):
-        try:
-            return super().get_filters(request)
-        except OverflowError as error:
-            raise IncorrectLookupParameters(error) from error
-
-
-class DateHierarchyAdmin:
-    """First among a ModelAdmin's bases: its date drill-down refuses an impossible year as a bad filter."""
-
-    def get_changelist(self, request, **kwargs):
-        return DateHierarchyChangeList
-
-
 def version_ids(request):
     """The two version ids the compare view was asked for, or None if either is missing or not an id."""
     try:
@@ -205,9 +181,7 @@ def version_ids(request):
 
 
 @admin.register(Article)
-class ArticleAdmin(
-    DateHierarchyAdmin, KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin
-):
+class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["title_en"]}
     list_display = [

@@ -8,7 +8,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self):
+        from django.contrib import admin
+
         from . import changes, links  # noqa: F401 (links registers its system check)
+        from .admin_guards import guard_every_admin
         from .models import Article, Category, Figure, Section
 
         # QuerySet.delete() — the admin's "Delete selected", an article's
@@ -24,6 +27,9 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(
                 deleted(record), sender=model, weak=False, dispatch_uid=f"articles.deleted.{model.__name__}"
             )
+        # Every admin screen, ours and the libraries', answers impossible
+        # ids and dates as bad input (the admin has registered them all by now).
+        guard_every_admin(admin.site)
 
 
 def deleted(record):

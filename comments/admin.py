@@ -3,7 +3,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from articles.admin import ArticleAdmin, DateHierarchyAdmin
+from articles.admin import ArticleAdmin
 from articles.models import Article
 
 from .models import Comment, PendingComment
@@ -35,7 +35,7 @@ def mark_spam(modeladmin, request, queryset):
 
 
 @admin.register(Comment)
-class CommentAdmin(DateHierarchyAdmin, admin.ModelAdmin):
+class CommentAdmin(admin.ModelAdmin):
     list_display = ["name", "article", "status", "language", "created_at", "short_message"]
     list_filter = ["status", "language", "created_at"]
     list_select_related = ["article"]
