@@ -6,19 +6,24 @@ from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.timezone import localtime
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationInlineModelAdmin
 from reversion.admin import VersionAdmin
+from reversion.errors import RevertError
 from reversion.models import Version
 
+from .admin_labels import ARTICLE_HELP, SectionForm
+from .admin_widgets import ThumbnailFileWidget
+from .images import CheckedImageField
+from .markup import body_heading_level, render_markdown
 from .models import Article, Category, Figure, Section
 from .uploads import KeepsFormWhenStorageFails
 from .versions import compare as compare_versions
@@ -61,25 +66,58 @@ class FigureInline(nested_admin.NestedStackedInline):
         "image",
     ]
     sortable_field_name = "position"
-    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})}}
+    formfield_overrides = {
+        models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 60})},
+        # Decoded, and its renditions made, while the form is checked: a bad
+        # image comes back with a message, before anything is stored.
+        models.ImageField: {
+            "form_class": CheckedImageField,
+            "model": Figure,
+            "field_name": "image",
+            "widget": ThumbnailFileWidget,
+        },
+    }
 
 
 class SectionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInline):
     model = Section
+    form = SectionForm
     extra = 0
     fields = ["position", "level", "heading", "body", "preview"]
     readonly_fields = ["preview"]
     sortable_field_name = "position"
     inlines = [FigureInline]
 
-    @admin.display(description=_("rendered text (as last saved)"))
+    class Media:
+        # The live preview of the body (static/js/admin-markdown.js).
+        js = ["js/admin-markdown.js"]
+
+    @admin.display(description=_("preview"))
     def preview(self, section):
+        """The body as readers will see it, with a short guide to Markdown.
+
+        The page shows it as last saved; static/js/admin-markdown.js renders
+        it again as the editor types, through ArticleAdmin.markdown_preview_view.
+        """
         # body_html is Markdown rendered and sanitised by us on save.
+        previews = format_html_join(
+            "",
+            '<div class="markdown-preview" lang="{}" data-language="{}"><p class="markdown-preview-label">{}</p>'
+            '<div class="markdown-preview-body">{}</div></div>',
+            [
+                ("zh", "zh_hans", "中文", mark_safe(section.body_html_zh_hans or "—")),
+                ("en", "en", "English", mark_safe(section.body_html_en or "—")),
+            ],
+        )
         return format_html(
-            '<div class="markdown-preview" lang="zh"><h4>中文</h4>{}</div>'
-            '<div class="markdown-preview" lang="en"><h4>English</h4>{}</div>',
-            mark_safe(section.body_html_zh_hans or "—"),
-            mark_safe(section.body_html_en or "—"),
+            '<div class="markdown-live" data-preview-url="{}" data-live-note="{}" data-failed-note="{}">'
+            '<div class="markdown-previews"><p class="markdown-preview-note" role="status">{}</p>{}</div>{}</div>',
+            reverse("admin:articles_article_markdown_preview"),
+            gettext("Shown as you type."),
+            gettext("The preview could not be updated; your text is safe in the form."),
+            gettext("Shown as last saved; it follows your typing once you change the text."),
+            previews,
+            markdown_help(),
         )
 
 
@@ -91,11 +129,12 @@ class ArticleAdminForm(forms.ModelForm):
     and everything the editor typed stays in the form.
     """
 
-    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False)
+    loaded_version = forms.CharField(widget=forms.HiddenInput, required=False, label=_("version opened"))
 
     class Meta:
         model = Article
         fields = "__all__"  # noqa: DJ007 - the admin's fieldsets choose the fields
+        help_texts = ARTICLE_HELP
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -132,6 +171,39 @@ class ArticleAdminForm(forms.ModelForm):
                 code="stale",
             )
         return cleaned
+
+
+def markdown_help():
+    """A short guide to the Markdown a section body takes, in the editor's language."""
+    rows = [
+        (gettext("Heading inside the section"), "## " + gettext("Next steps")),
+        (gettext("A smaller heading under it"), "### " + gettext("Details")),
+        (gettext("Bold"), "**" + gettext("key point") + "**"),
+        (gettext("Italic"), "*" + gettext("emphasis") + "*"),
+        (gettext("Link"), "[" + gettext("the ministry") + "](https://www.most.gov.cn/)"),
+        (gettext("List"), "- " + gettext("one item") + "\n- " + gettext("another item")),
+        (gettext("Numbered list"), "1. " + gettext("first") + "\n2. " + gettext("second")),
+    ]
+    return format_html(
+        '<aside class="markdown-help"><p class="markdown-help-title">{}</p><dl>{}</dl><p>{}</p></aside>',
+        gettext("Formatting (Markdown)"),
+        format_html_join("", "<dt>{}</dt><dd><code>{}</code></dd>", rows),
+        gettext(
+            "Leave a blank line between paragraphs. Headings you type come out one level below the section's heading."
+        ),
+    )
+
+
+def keep_untranslated(entry):
+    """Keep the version's note in Django's untranslated form, like the LogEntry it comes from.
+
+    reversion keeps it as text in the saving editor's language, so History
+    showed an English editor's save in English to a Chinese editor (and the
+    other way round); in this form it is shown in each reader's language.
+    """
+    if reversion.is_active():
+        reversion.set_comment(entry.change_message)
+    return entry
 
 
 def version_of(moment):
@@ -184,12 +256,12 @@ def version_ids(request):
 class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
     prepopulated_fields = {"slug": ["title_en"]}
+    # Few and narrow columns, so that the comments app's two more fit a
+    # 1280 px screen beside the navigation and the filters (views are on the form).
     list_display = [
         "title",
         "category",
-        "status",
-        "published_at",
-        "view_count",
+        "publishing",
         "translation_state",
     ]
     list_filter = ["status", "category", TranslationStateFilter, "published_at"]
@@ -204,7 +276,7 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             {"fields": ["status", "published_at", "date_precision", "is_date_approximate", "is_full_text"]},
         ),
         (
-            "Source",
+            _("Source and translation"),
             {
                 "fields": [
                     "publisher",
@@ -214,6 +286,7 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
                     "source_note",
                     "chinese_script",
                     "original_language",
+                    "translator",
                 ]
             },
         ),
@@ -225,10 +298,21 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
 
     class Media:
         css = {"all": ["css/admin.css"]}
+        # Keeps typed text in the browser, asks before leaving unsaved edits,
+        # and shows who else has the article open (the desk app's heartbeat).
+        # Names the language tabs 中文 (繁體) / English and opens a new
+        # section on the tab in view (static/js/admin-tabs.js).
+        js = ["js/admin-desk.js", "js/admin-tabs.js"]
 
     def save_model(self, request, obj, form, change):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
+
+    def log_addition(self, request, obj, message):
+        return keep_untranslated(super().log_addition(request, obj, message))
+
+    def log_change(self, request, obj, message):
+        return keep_untranslated(super().log_change(request, obj, message))
 
     def get_urls(self):
         compare = path(
@@ -236,7 +320,26 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             self.admin_site.admin_view(self.compare_view),
             name="articles_article_compare",
         )
-        return [compare, *super().get_urls()]
+        preview = path(
+            "markdown-preview/",
+            self.admin_site.admin_view(self.markdown_preview_view),
+            name="articles_article_markdown_preview",
+        )
+        return [preview, compare, *super().get_urls()]
+
+    def markdown_preview_view(self, request):
+        """A section body rendered as on the site, for the form's live preview (POST, with the form's CSRF token)."""
+        if request.method != "POST":
+            return JsonResponse({"error": gettext("Send the text to preview with POST.")}, status=405)
+        if not (self.has_add_permission(request) or self.has_change_permission(request)):
+            raise PermissionDenied
+        level = body_heading_level(request.POST.get("level"), request.POST.get("heading", "").strip())
+        html = {
+            language: render_markdown(request.POST[f"body_{language}"], level)
+            for language in ("zh_hans", "en")
+            if f"body_{language}" in request.POST
+        }
+        return JsonResponse({"html": html})
 
     def history_view(self, request, object_id, extra_context=None):
         article = self.get_object(request, unquote(object_id))
@@ -257,6 +360,12 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             messages.error(request, gettext("Choose two different versions to compare."))
             return redirect(reverse("admin:articles_article_history", args=[article.pk]))
         older, newer = chosen
+        try:
+            groups = compare_versions(older, newer)
+        except RevertError:
+            # A version saved before a change of the models that it cannot be read back into.
+            messages.error(request, gettext("One of these versions can no longer be read, so it cannot be compared."))
+            return redirect(reverse("admin:articles_article_history", args=[article.pk]))
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -264,12 +373,19 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             "title": gettext("Compare versions"),
             "older": older,
             "newer": newer,
-            "rows": compare_versions(older, newer),
+            "groups": groups,
         }
         return render(request, "admin/articles/article/compare.html", context)
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("category").with_translation_state()
+
+    @admin.display(description=_("publishing"), ordering="published_at")
+    def publishing(self, article):
+        """Draft, published or scheduled (published, its time still to come), and the publish time."""
+        scheduled = article.status == Article.Status.PUBLISHED and not article.is_visible
+        state = gettext("scheduled") if scheduled else article.get_status_display()
+        return format_html("{}<br>{}", state, format_date(localtime(article.published_at), "Y-m-d H:i"))
 
     @admin.display(description=_("translation"))
     def translation_state(self, article):
@@ -289,19 +405,72 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             )
         if article.translation_stale:
             notes.append(gettext("translation older than original"))
-        return "; ".join(notes) or gettext("complete")
+        # One note a line, so the column stays narrow.
+        return format_html_join(mark_safe("<br>"), "{}", ((note,) for note in notes)) or gettext("complete")
+
+
+class ChangedWithItsArticle:
+    """Sections and figures are listed on their own, and changed only on their article's form.
+
+    A save on a screen of their own passed by the article's conflict check
+    and its History: a colleague's later save of the article, opened
+    before, put the old text back unseen. So these lists only find things
+    and lead to the article.
+    """
+
+    list_display_links = None
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    # Deleting stays allowed (an article deleted takes its sections and
+    # figures with it, and the admin asks this of each) but only there.
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_view(self, request, object_id, extra_context=None):
+        raise PermissionDenied
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        found = self.get_object(request, unquote(object_id))
+        if found is None:
+            return super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "POST":  # a form opened before these screens became lists
+            messages.error(
+                request,
+                gettext(
+                    "Nothing was saved: sections and figures are changed on their article's form, below. "
+                    "Your browser's Back button shows what you typed."
+                ),
+            )
+        return redirect(reverse("admin:articles_article_change", args=[self.article_of(found).pk]))
+
+    @admin.display(description=_("article (edit it there)"))
+    def article_link(self, obj):
+        article = self.article_of(obj)
+        return format_html('<a href="{}">{}</a>', reverse("admin:articles_article_change", args=[article.pk]), article)
 
 
 @admin.register(Figure)
-class FigureAdmin(TabbedTranslationAdmin):
-    list_display = ["__str__", "section", "position"]
+class FigureAdmin(ChangedWithItsArticle, admin.ModelAdmin):
+    list_display = ["__str__", "section", "article_link", "position"]
     list_select_related = ["section__article"]
-    search_fields = ["caption_zh_hans", "caption_en", "label_zh_hans"]
-    autocomplete_fields = ["section"]
+    search_fields = ["caption_zh_hans", "caption_en", "label_zh_hans", "label_en"]
+
+    def article_of(self, figure):
+        return figure.section.article
 
 
 @admin.register(Section)
-class SectionAdmin(TabbedTranslationAdmin):
-    list_display = ["__str__", "article", "position", "level"]
+class SectionAdmin(ChangedWithItsArticle, admin.ModelAdmin):
+    list_display = ["__str__", "article_link", "position", "level"]
     list_select_related = ["article"]
-    search_fields = ["heading_zh_hans", "heading_en", "article__title_zh_hans"]
+    search_fields = ["heading_zh_hans", "heading_en", "article__title_zh_hans", "article__title_en"]
+
+    def article_of(self, section):
+        return section.article

@@ -63,7 +63,8 @@ def load_archive(directory=FIXTURE_DIR, force=False):
         digest = hashlib.sha256(raw).hexdigest()
         article = Article.objects.filter(slug=data.get("slug")).first()
         if article is None:
-            write_article(Article(view_count=data.get("view_count", 0)), data, digest)
+            # The archive's own count starts at 0; the source's is kept apart (source_view_count).
+            write_article(Article(view_count=0), data, digest)
             report.added.append(data["slug"])
         elif content_digest(article) != article.loaded_digest and not force:
             report.kept.append(article.slug)
@@ -132,6 +133,9 @@ def write_article(article, data, digest):
     article.chinese_script = data.get("chinese_script", Article.Script.SIMPLIFIED)
     article.original_language = data.get("original_language", Article.Original.CHINESE)
     article.is_full_text = data.get("is_full_text", True)
+    article.source_view_count = source_views(data, where)
+    article.title_by_archive = data.get("title_by_archive", False)
+    article.archive_translated = ", ".join(data.get("archive_translated", []))
     article.full_clean(exclude=["view_count"])
     article.save()
 
@@ -160,12 +164,22 @@ def write_article(article, data, digest):
     )
 
 
+def source_views(data, where):
+    """The view count the source showed (`source_view_count`; older files call it `view_count`), or None."""
+    value = data.get("source_view_count", data.get("view_count"))
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise FixtureError(f"{where}: source_view_count must be a whole number, got {value!r}")
+    return value
+
+
 def localized(obj, names):
     return {f"{name}_{suffix}": getattr(obj, f"{name}_{suffix}") for name in names for suffix in LANGS.values()}
 
 
 def content_digest(article):
-    """A digest of everything an editor can change (views excluded: readers change them)."""
+    """A digest of everything an editor can change (the archive's own views excluded: readers change them)."""
     state = {
         **localized(article, ARTICLE_TEXT),
         "slug": article.slug,
@@ -177,6 +191,11 @@ def content_digest(article):
         "script": article.chinese_script,
         "original": article.original_language,
         "full_text": article.is_full_text,
+        # Provenance and the source's count, only when set: digests taken before
+        # these fields existed still match an article that does not use them.
+        **({"source_views": article.source_view_count} if article.source_view_count is not None else {}),
+        **({"title_by_archive": True} if article.title_by_archive else {}),
+        **({"archive_translated": article.archive_translated} if article.archive_translated else {}),
         "sections": [
             {
                 **localized(section, SECTION_TEXT),

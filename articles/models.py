@@ -1,6 +1,5 @@
 import math
 import re
-from functools import lru_cache
 from itertools import zip_longest
 
 from django.conf import settings
@@ -16,7 +15,7 @@ from modeltranslation.utils import build_localized_fieldname
 
 from . import changes
 from .images import validate_image_file
-from .markup import paragraphs, render_markdown
+from .markup import body_heading_level, paragraphs, render_blocks, render_markdown
 from .scripts import lang_tag
 from .validators import one_line
 
@@ -141,7 +140,15 @@ class Article(models.Model):
         default=False,
         help_text=_("The source only suggests the date; readers see it marked as approximate."),
     )
-    view_count = models.PositiveIntegerField(_("views"), default=0)
+    view_count = models.PositiveIntegerField(
+        _("views here"), default=0, help_text=_("Readings counted by the archive itself, from 0.")
+    )
+    source_view_count = models.PositiveIntegerField(
+        _("views at the source"),
+        null=True,
+        blank=True,
+        help_text=_("The view count the source page showed when it was captured; empty when it showed none."),
+    )
     chinese_script = models.CharField(
         _("script of the Chinese text"), max_length=4, choices=Script, default=Script.SIMPLIFIED
     )
@@ -161,6 +168,22 @@ class Article(models.Model):
     issue = models.CharField(_("issue"), max_length=100, blank=True, validators=[one_line])
     byline = models.CharField(_("byline"), max_length=200, blank=True, validators=[one_line])
     source_note = models.CharField(_("source line"), max_length=200, blank=True, validators=[one_line])
+    # Who wrote what (templates/includes/_provenance.html): what the archive
+    # added to a source, beyond the translation named by original_language.
+    title_by_archive = models.BooleanField(
+        _("title written by the archive"),
+        default=False,
+        help_text=_("The source has no title of its own: readers are told the title is the archive's."),
+    )
+    archive_translated = models.CharField(
+        _("parts translated by the archive"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "For a source published in both languages: the parts it gives in one language only, which the "
+            "archive translated, as field names with the language added, e.g. caption_en, source_note_en."
+        ),
+    )
     translator = models.CharField(
         _("translator"),
         max_length=200,
@@ -229,6 +252,27 @@ class Article(models.Model):
         tests/test_changes.py checks that the two agree in every state.
         """
         return self.status == self.Status.PUBLISHED and self.published_at <= timezone.now()
+
+    # The parts archive_translated may name, as readers call them.
+    TRANSLATABLE_PARTS = {
+        "caption": _("Photo captions"),
+        "source_note": _("Source line"),
+        "byline": _("Byline"),
+        "summary": _("Summary"),
+        "heading": _("Headings"),
+    }
+
+    @property
+    def translated_parts(self):
+        """[(part as readers call it, its language, the language it was translated from)] of archive_translated."""
+        languages = {"en": _("English"), "zh": _("Chinese")}
+        parts = []
+        for name in filter(None, (item.strip() for item in self.archive_translated.split(","))):
+            part, _sep, language = name.rpartition("_")
+            if part in self.TRANSLATABLE_PARTS and language in languages:
+                other = languages["zh" if language == "en" else "en"]
+                parts.append((self.TRANSLATABLE_PARTS[part], languages[language], other))
+        return parts
 
     @property
     def title_pair(self):
@@ -315,7 +359,8 @@ class Section(models.Model):
     def save(self, *args, **kwargs):
         for lang in settings.MODELTRANSLATION_LANGUAGES:
             source = getattr(self, build_localized_fieldname("body", lang))
-            setattr(self, build_localized_fieldname("body_html", lang), render_markdown(source))
+            html = render_markdown(source, self.body_heading_level)
+            setattr(self, build_localized_fieldname("body_html", lang), html)
         self.paragraphs_zh, self.paragraphs_en = len(paragraphs(self.body_zh_hans)), len(paragraphs(self.body_en))
         changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
@@ -336,9 +381,14 @@ class Section(models.Model):
         Pairs are made within the section only, so a section whose two
         languages have different paragraph counts cannot shift the next one.
         """
-        chinese = [render_paragraph(block) for block in paragraphs(self.body_zh_hans)]
-        english = [render_paragraph(block) for block in paragraphs(self.body_en)]
+        chinese = render_blocks(self.body_zh_hans, self.body_heading_level)
+        english = render_blocks(self.body_en, self.body_heading_level)
         return list(zip_longest(chinese, english, fillvalue=""))
+
+    @property
+    def body_heading_level(self):
+        """The level headings typed in the body start at: one below the section's heading (articles.markup)."""
+        return body_heading_level(self.level, self.heading_zh_hans or self.heading_en)
 
     @property
     def paragraph_counts(self):
@@ -460,11 +510,6 @@ def stamp_changes(instance, article, fields):
 def save_change_stamps(article, changed):
     if changed:
         Article.objects.filter(pk=article.pk).update(**{stamp: getattr(article, stamp) for stamp in changed})
-
-
-@lru_cache(maxsize=4096)
-def render_paragraph(markdown_text):
-    return render_markdown(markdown_text)
 
 
 def text_lang(obj, field, chinese_lang):

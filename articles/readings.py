@@ -8,6 +8,9 @@ answers it itself, without Django, and writes one line to a log of its own;
 the place it has read up to is stored in the same transaction as the counts
 it adds. Either way HEAD requests, prerendered and prefetched pages and
 programs that say they are not readers are not counted.
+
+Readings add to Article.view_count, the archive's own count, which starts at
+0; the count a source page showed is kept apart in source_view_count.
 """
 
 import os

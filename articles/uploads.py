@@ -7,13 +7,17 @@ ModelAdmin's bases) turns it into a refusal: the transaction and the
 revision roll back, and the change form is shown again from what was
 posted, every input kept, with a message saying what happened. File
 inputs cannot be refilled by a page, so the message asks for the images
-again.
+again. Files this save had already written (an image stored before its
+renditions failed to be) are removed, since no row will point at them.
 """
 
 import logging
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
+
+from .images import rendition_names
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +54,7 @@ class KeepsFormWhenStorageFails:
         try:
             super().save_related(request, form, formsets, change)
         except OSError as error:
+            remove_stored_uploads(form for formset in formsets for form in formset.forms)
             raise stored_nothing(form.instance, error) from error
 
     def get_form(self, request, obj=None, **kwargs):
@@ -74,3 +79,22 @@ class KeepsFormWhenStorageFails:
 def stored_nothing(obj, error):
     logger.warning("Could not store an upload for %r; nothing was saved", obj, exc_info=error)
     return StorageFailed()
+
+
+def remove_stored_uploads(forms):
+    """Delete the files, and their imagekit renditions, that these forms' uploads wrote before the save failed."""
+    for form in forms:
+        instance = form.instance
+        for field in instance._meta.get_fields():
+            if not isinstance(field, models.FileField) or field.name not in form.changed_data:
+                continue
+            stored = getattr(instance, field.attname)
+            if not stored or not stored._committed:
+                continue
+            renditions = [getattr(instance, name) for name in rendition_names(type(instance), field.name)]
+            for file in [stored, *renditions]:
+                try:
+                    if file.name and file.storage.exists(file.name):
+                        file.storage.delete(file.name)
+                except OSError:
+                    logger.warning("Could not remove %s after a failed save", file.name, exc_info=True)

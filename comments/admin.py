@@ -1,5 +1,7 @@
 from django.contrib import admin, messages
 from django.db.models import Count, Q
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -36,7 +38,7 @@ def mark_spam(modeladmin, request, queryset):
 
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
-    list_display = ["name", "article", "status", "language", "created_at", "short_message"]
+    list_display = ["name", "article_title", "status", "created_at", "short_message", "language"]
     list_filter = ["status", "language", "created_at"]
     list_select_related = ["article"]
     search_fields = ["name", "email", "message", "article__title_zh_hans", "article__title_en"]
@@ -45,22 +47,37 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     actions = [approve, reject, mark_spam]
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def has_add_permission(self, request):
         return False
 
+    @admin.display(description=_("article"), ordering="article")
+    def article_title(self, comment):
+        title = str(comment.article)
+        return format_html('<span title="{}">{}</span>', title, Truncator(title).chars(40))
+
     @admin.display(description=_("message"))
     def short_message(self, comment):
-        return comment.message[:80]
+        # The list shows the start of each message (the whole of it on hover
+        # and on the comment's page), so the columns fit a 1280 px screen.
+        return format_html('<span title="{}">{}</span>', comment.message, Truncator(comment.message).chars(60))
 
 
 @admin.register(PendingComment)
 class PendingCommentAdmin(CommentAdmin):
     """The moderation queue: oldest first, so nobody waits longest."""
 
+    # Every comment here is pending, so no status column.
+    list_display = ["name", "article_title", "created_at", "short_message", "language"]
     list_filter = ["language", "created_at"]
+    # The changelist orders by this (or the model's newest-first ordering),
+    # not by the queryset's order_by.
+    ordering = ["created_at", "pk"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).filter(status=Comment.Status.PENDING).order_by("created_at")
+        return super().get_queryset(request).filter(status=Comment.Status.PENDING)
 
 
 class ArticleWithCommentsAdmin(ArticleAdmin):

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -92,6 +93,7 @@ INSTALLED_APPS = [
     # before pagecache: both follow articles.changes.content_changed, in this
     # order, so the index is current before the page cache's version moves.
     "articles",
+    "desk",
     "comments",
     "search",
     "pagecache",
@@ -214,6 +216,19 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 MODELTRANSLATION_DEFAULT_LANGUAGE = "zh-hans"
 MODELTRANSLATION_LANGUAGES = ("zh-hans", "en")
 MODELTRANSLATION_FALLBACK_LANGUAGES = ("zh-hans",)
+
+
+def label_translated_field(verbose_name, lang):
+    """A translated field's label in the editor's language: 标题（中文）, Title (English).
+
+    Instead of modeltranslation's "Title [zh-hans]", which the Chinese admin
+    showed in English (form labels, History's list of changed fields).
+    """
+    language = gettext("Chinese") if lang.startswith("zh") else gettext("English")
+    return gettext("%(field)s (%(language)s)") % {"field": verbose_name, "language": language}
+
+
+MODELTRANSLATION_BUILD_LOCALIZED_VERBOSE_NAME = label_translated_field
 # The admin's language tabs need jQuery UI; serve our copy (jQuery UI 1.13.3,
 # static/vendor/jquery-ui) instead of modeltranslation's default CDN, so the
 # admin loads nothing from other hosts.

@@ -41,7 +41,7 @@ FURNITURE = {"新闻 news", "发布时间:2020/04/04 新闻 浏览:278"}
 # The listed defects of the captures (PRODUCT.md section 2) and their repair.
 PINYIN_GLOSS = re.compile(r"(?<=[\u4e00-\u9fff])\([a-zāáǎàēéěèīíǐìōóǒòūúǔùüǖǘǚǜ]+\)")
 MOJIBAKE = {
-    "?;贑T圖像": "。基於CT圖像",
+    "?;贑T圖像": "。基于CT圖像",  # re-derived from the bytes: tests/test_mojibake.py
     "當?shù)氐暮粑鼈魅靖綦x": "當地的呼吸傳染隔離",
     "??梢酝ㄟ^": "。可以通過",
     "趨?!边@": "趨。”這",

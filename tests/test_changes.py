@@ -231,14 +231,16 @@ def test_a_change_rolled_back_tells_nobody(client, story):
     assert "search-result" not in client.get("/en/search/?q=Phantom").content.decode()
 
 
-def test_a_section_deleted_on_its_own_screen_leaves_the_article_and_search_at_once(client, story):
-    extra = make_section(story, heading_en="Appendix", body_en="Semaphore flags.")
+def test_a_section_deleted_on_its_articles_form_leaves_the_article_and_search_at_once(client, story):
+    make_section(story, heading_en="Appendix", body_en="Semaphore flags.")
     page = reader_pages(story)["page"]
     assert "Semaphore flags" in client.get(page).content.decode()
     assert "search-result" in client.get("/en/search/?q=semaphore").content.decode()
-    editor_client().post(
-        "/admin/articles/section/", {"action": "delete_selected", "_selected_action": [extra.pk], "post": "yes"}
-    )
+    editor = editor_client()
+    change = f"/admin/articles/article/{story.pk}/change/"
+    values = form_values(editor.get(change).content.decode(), "article_form")
+    values["sections-1-DELETE"] = "on"  # sections are changed, and deleted, with their article
+    assert editor.post(change, values).status_code == 302
     assert "Semaphore flags" not in client.get(page).content.decode()
     assert "search-result" not in client.get("/en/search/?q=semaphore").content.decode()
 

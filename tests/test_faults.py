@@ -290,7 +290,7 @@ def test_a_cache_server_that_is_down_costs_a_reader_page_little(site, redis_down
 # 3. The media storage not writable during an upload in the admin.
 
 
-def png(width=64, height=48):
+def png(width=640, height=480):
     buffer = BytesIO()
     Image.new("RGB", (width, height), "teal").save(buffer, "PNG")
     return buffer.getvalue()

@@ -51,7 +51,7 @@ def test_feeds_speak_the_readers_script(client, archive):
     english = feedparser.parse(client.get(url("en", "articles:feed")).content)
     titles = " ".join(entry.title for entry in traditional.entries)
     assert "合作抗疫，中國用行動說話" in titles
-    assert "Cooperating against the epidemic: China lets its actions speak" in [e.title for e in english.entries]
+    assert "Fighting the epidemic together: China lets its actions speak" in [e.title for e in english.entries]
 
 
 def test_a_category_feed_lists_only_that_category(client, archive):
@@ -96,7 +96,7 @@ def test_article_json_ld_parses_and_carries_the_news_article_fields(client, arch
     assert data["@type"] == "NewsArticle"
     assert data["headline"].startswith("致外國專家和朋友的公開信")
     assert data["inLanguage"] == "zh-Hant"
-    assert data["datePublished"].startswith("2020-03-01")
+    assert data["datePublished"].startswith("2020-04-01")
     assert data["dateModified"]
     assert data["author"] == {"@type": "Person", "name": "王瑞軍 博士"}
     assert data["publisher"]["@type"] == "Organization"
@@ -116,7 +116,7 @@ def test_article_page_has_canonical_hreflang_and_open_graph(client, archive):
     for lang, tag in LANGS.items():
         assert f'hreflang="{tag}" href="http://testserver/{lang}/articles/china-acts-on-covid-cooperation/"' in html
     assert 'hreflang="x-default" href="http://testserver/zh-hans/articles/china-acts-on-covid-cooperation/"' in html
-    assert '<meta property="og:title" content="Cooperating against the epidemic: China lets its actions speak">' in html
+    assert '<meta property="og:title" content="Fighting the epidemic together: China lets its actions speak">' in html
     assert '<meta property="og:type" content="article">' in html
     assert '<meta property="og:locale" content="en_US">' in html
 

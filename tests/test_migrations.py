@@ -11,7 +11,13 @@ from django.utils import timezone
 
 # The last migration of each app as the database stood before the split
 # (articles 0011); the apps that did not exist yet are at zero.
-BEFORE_SPLIT = [("articles", "0011_content_version"), ("comments", None), ("search", None), ("pagecache", None)]
+BEFORE_SPLIT = [
+    ("articles", "0011_content_version"),
+    ("comments", None),
+    ("search", None),
+    ("pagecache", None),
+    ("desk", None),
+]
 
 
 def migrate(targets):

@@ -3,6 +3,8 @@
 // 1. One reading is counted once the page is shown to a person (a prerendered
 //    page waits until it is shown); where Django answers, the fresh count
 //    replaces the cached one.
+//    The number is the archive's own count ("… · here: N"); the source's
+//    count beside it never changes and is not touched.
 // 2. When the reader first uses the comment form, a signed time is fetched for
 //    its hidden "issued" field: the server's minimum fill time counts from then.
 // Without this script the page still works: the count is the one cached with
