@@ -62,7 +62,8 @@ class FigureInline(nested_admin.NestedStackedInline):
         ("label_zh_hans", "label_en"),
         "caption_zh_hans",
         "caption_en",
-        ("alt_text_zh_hans", "alt_text_en"),
+        "alt_text_zh_hans",
+        "alt_text_en",
         "image",
     ]
     sortable_field_name = "position"

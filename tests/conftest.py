@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 
 import pytest
 from django.utils import translation
@@ -113,3 +114,29 @@ def loaded_archive(transactional_db):
     from articles.archive import load_archive
 
     load_archive()
+
+
+@pytest.fixture(autouse=True)
+def pages_left_before_the_database_goes(request):
+    """After a browser test against the live server, leave every page and close its context first.
+
+    The admin's pages talk to the server on their own (a heartbeat every
+    15 s, a beacon when the page is left: static/js/admin-desk.js). A page
+    still open when the test ends would send those while the test database
+    is being emptied, and SQLite answers "database table is locked". Asking
+    for the database and the browser here makes them outlive this fixture,
+    so its clean-up runs while both are still there.
+    """
+    if "browser" not in request.fixturenames or "live_server" not in request.fixturenames:
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    browser = request.getfixturevalue("browser")
+    yield
+    for context in browser.contexts:
+        for page in context.pages:
+            page.on("dialog", lambda dialog: dialog.accept())
+            page.goto("about:blank")
+    time.sleep(0.3)  # the beacons of the pages just left reach the server
+    for context in browser.contexts:
+        context.close()
