@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
+from .admin_browser import in_language, logged_in_page
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(settings.BASE_DIR) / "var" / "screenshots"))
@@ -173,16 +175,9 @@ def test_editor_writes_previews_and_publishes_an_article_and_a_stale_save_is_ref
     picture.write_bytes(buffer.getvalue())
 
     def editor_page(name):
-        page = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-US").new_page()
+        page = logged_in_page(browser, live_server, name, "a-long-test-password")
         page.width_name = "desktop"
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", name)
-        page.fill("#id_password", "a-long-test-password")
-        page.click("input[type=submit]")
         return page
-
-    def in_language(page, code):
-        page.select_option("select.modeltranslation-switch", index=["zh-hans", "en"].index(code))
 
     wang = editor_page("wang")
     wang.goto(f"{live_server.url}/admin/articles/article/add/")

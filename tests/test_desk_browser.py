@@ -11,13 +11,13 @@ from django.contrib.auth.models import User
 
 from articles.models import Article
 
+from .admin_browser import LOCALES, in_language, logged_in_page
 from .factories import make_article, make_figure, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(os.environ.get("SCREENSHOT_DIR", Path(settings.BASE_DIR) / "var" / "screenshots"))
 PASSWORD = "a-long-test-password"
-LOCALES = {"en": "en-US", "zh-hans": "zh-CN"}
 
 
 @pytest.fixture
@@ -46,13 +46,8 @@ def open_as(live_server, browser, editors):
     contexts = []
 
     def open_as(name, language="en", width=1280):
-        context = browser.new_context(viewport={"width": width, "height": 900}, locale=LOCALES[language])
-        contexts.append(context)
-        page = context.new_page()
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", name)
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
+        page = logged_in_page(browser, live_server, name, PASSWORD, LOCALES[language], width)
+        contexts.append(page.context)
         return page
 
     yield open_as
@@ -69,11 +64,6 @@ def open_as(live_server, browser, editors):
 
 def change_url(live_server, article):
     return f"{live_server.url}/admin/articles/article/{article.pk}/change/"
-
-
-def in_language(page, code):
-    # The switch's options are the tabs in order (Chinese, English), whatever they are called.
-    page.select_option("select.modeltranslation-switch", index=["zh-hans", "en"].index(code))
 
 
 def wait_for_kept_draft(page, text):

@@ -16,6 +16,7 @@ from reversion.models import Version
 
 from articles.models import Article
 
+from .admin_browser import logged_in_page
 from .factories import make_article, make_category, make_figure, make_section
 from .pages import page_text
 
@@ -202,12 +203,7 @@ SHOTS = Path(os.environ.get("DESK_SCREENSHOTS", "/tmp/shots-c"))
 def editor_page(browser, live_server, name, locale, width=1280, height=900):
     if not User.objects.filter(username=name).exists():
         User.objects.create_superuser(name, f"{name}@example.com", "a-long-test-password")
-    page = browser.new_context(viewport={"width": width, "height": height}, locale=locale).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    return page
+    return logged_in_page(browser, live_server, name, "a-long-test-password", locale, width, height)
 
 
 def drag(page, source, target):

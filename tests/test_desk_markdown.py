@@ -12,6 +12,7 @@ from django.utils import translation
 
 from articles.markup import paragraphs, render_markdown
 
+from .admin_browser import logged_in_page
 from .factories import make_article, make_category, make_section
 from .pages import page_text
 
@@ -163,12 +164,7 @@ def editor_page(browser, live_server, name, locale="en-US", width=1280):
     """A logged-in editor in a browser context of their own."""
     if not User.objects.filter(username=name).exists():
         User.objects.create_superuser(name, f"{name}@example.com", "a-long-test-password")
-    page = browser.new_context(viewport={"width": width, "height": 900}, locale=locale).new_page()
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", "a-long-test-password")
-    page.click("input[type=submit]")
-    return page
+    return logged_in_page(browser, live_server, name, "a-long-test-password", locale, width)
 
 
 def shoot(page, name):

@@ -15,6 +15,7 @@ from reversion.models import Version
 
 from articles.models import Article, Figure, Section
 
+from .admin_browser import LOCALES, in_language, logged_in_page
 from .admin_forms import form_values
 from .factories import make_article, make_category, make_figure, make_section
 from .pages import page_text
@@ -262,18 +263,12 @@ def test_an_upload_whose_renditions_cannot_be_stored_leaves_no_file_behind(artic
 # 3. In Chromium: two editors in two contexts, and bad images chosen in the browser.
 
 browser_test = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-LOCALES = {"en": "en-US", "zh-hans": "zh-CN"}
 
 
 def editor_page(browser, live_server, name, language="en", width=1280):
-    context = browser.new_context(viewport={"width": width, "height": 900}, locale=LOCALES[language])
-    page = context.new_page()
+    page = logged_in_page(browser, live_server, name, PASSWORD, LOCALES[language], width)
     # The media files, as nginx serves them in production (the test server serves none).
     page.route("**/media/**", lambda route: serve_media(route, live_server))
-    page.goto(f"{live_server.url}/admin/login/")
-    page.fill("#id_username", name)
-    page.fill("#id_password", PASSWORD)
-    page.click("input[type=submit]")
     return page
 
 
@@ -289,11 +284,6 @@ def serve_media(route, live_server):
 def save(page):
     with page.expect_navigation():
         page.click("input[name=_continue]")
-
-
-def in_language(page, code):
-    # modeltranslation's language switch: its options are the languages in settings order.
-    page.select_option("select.modeltranslation-switch", index=["zh-hans", "en"].index(code))
 
 
 def shoot(page, name, language, around=None):
