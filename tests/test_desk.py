@@ -116,3 +116,21 @@ def test_deleting_an_article_ends_its_sessions():
     beat(editor("lisi"), article)
     article.delete()
     assert not EditSession.objects.exists()
+
+
+def test_deleting_articles_in_bulk_from_the_list_ends_their_sessions_and_keeps_the_others():
+    """The admin's "Delete selected" (one QuerySet.delete(), a cascade to the sessions), with a colleague in each."""
+    gone, kept = make_article(slug="gone-one"), make_article(slug="kept-one")
+    also_gone = make_article(slug="gone-two")
+    lisi = editor("lisi")
+    for article in (gone, kept, also_gone):
+        beat(lisi, article, tab=f"tab-{article.slug}")
+    zhang = editor("zhang")
+    response = zhang.post(
+        "/admin/articles/article/",
+        {"action": "delete_selected", "_selected_action": [gone.pk, also_gone.pk], "post": "yes"},
+    )
+    assert response.status_code == 302
+    assert list(EditSession.objects.values_list("article__slug", flat=True)) == ["kept-one"]
+    assert beat(zhang, kept).json()["others"][0]["name"] == "lisi"
+    assert beat(zhang, gone).status_code == 404
