@@ -53,8 +53,13 @@
 
   // ---- The form's text fields, named so they survive reordering ----
 
+  // The inline forms' order numbers are kept by the drag-and-drop script
+  // (renumbered whenever a form is added), not typed: never part of a draft.
+  const ORDER_FIELD = /-position$/;
+
   function isText(element) {
     if (!element.name || element.name.includes("__prefix__") || element.disabled || element.readOnly) return false;
+    if (ORDER_FIELD.test(element.name)) return false;
     if (element.tagName === "TEXTAREA") return true;
     return element.tagName === "INPUT" && TEXT_TYPES.has(element.type);
   }
@@ -321,9 +326,11 @@
         // refused by the conflict check with everything kept in the form.
         versionInput.value = item.draft.version;
       }
+      // From now on the draft holds only what differs from the saved text, so
+      // once a save has it the draft matches the form and is let go.
       working = {};
-      textFields(form).forEach((element) => noteChange(element));
       state.offered = false;
+      textFields(form).forEach((element) => noteChange(element));
       state.touched = true;
       persist();
       const list = noticeList("desk-draft");
@@ -513,6 +520,7 @@
     });
     window.addEventListener("pagehide", () => state.flushDraft());
     watchColleagues(article, state, submitted);
+    window.__deskStarted = true; // for the browser tests: the form's safety net is in place
   }
 
   if (document.readyState === "complete") {
