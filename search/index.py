@@ -19,6 +19,7 @@ raw SQL below takes it from that queryset (`visible_sql`), never retyped.
 """
 
 import html
+import os
 import re
 from dataclasses import dataclass
 
@@ -33,8 +34,6 @@ from articles.scripts import _convert
 MAX_QUERY_LENGTH = 100
 # Matches are counted up to this many; past it the page says "more than".
 COUNT_CAP = 1000
-# SQLite ranks at most this many of the newest matches (and of title matches).
-CANDIDATES = 1000
 HAN_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[^\W_]+", re.UNICODE)
 MARKUP = re.compile(r"<[^>]+>|[*_`#>\[\]()!]")
@@ -91,13 +90,13 @@ def parse_query(query):
 
 
 def document_for(article):
-    """The three indexed columns of an article, both languages together."""
+    """The three indexed columns of an article (title, summary, body), both languages together."""
     sections = list(article.sections.all())
     figures = [figure for section in sections for figure in section.figures.all()]
-    return {
-        "title": index_text(article.title_zh_hans, article.title_en),
-        "summary": index_text(article.summary_zh_hans, article.summary_en),
-        "body": index_text(
+    return (
+        index_text(article.title_zh_hans, article.title_en),
+        index_text(article.summary_zh_hans, article.summary_en),
+        index_text(
             *(
                 text
                 for section in sections
@@ -105,7 +104,11 @@ def document_for(article):
             ),
             *(text for figure in figures for text in (figure.caption_zh_hans, figure.caption_en)),
         ),
-    }
+    )
+
+
+# As search migration 0001 made the table.
+FTS5_COLUMNS = "title, summary, body, tokenize='porter unicode61 remove_diacritics 2'"
 
 
 class SqliteBackend:
@@ -120,12 +123,24 @@ class SqliteBackend:
                 parts.append('"' + " ".join(token.replace('"', '""') for token in term.tokens) + '"')
         return " AND ".join(parts)
 
-    def store(self, cursor, rows):
-        cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(pk,) for pk, _doc in rows])
-        cursor.executemany(
-            f"INSERT INTO {self.table} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)",
-            [(pk, doc["title"], doc["summary"], doc["body"]) for pk, doc in rows],
-        )
+    def store(self, cursor, rows, fresh=False):
+        """Write (id, title, summary, body) rows; `fresh`: the index holds none of them yet."""
+        if not fresh:
+            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(row[0],) for row in rows])
+        cursor.executemany(f"INSERT INTO {self.table} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)", rows)
+
+    def start_bulk(self):
+        # Dropping and making the table again is far quicker than deleting a
+        # million rows from it.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+            cursor.execute(f"CREATE VIRTUAL TABLE {self.table} USING fts5({FTS5_COLUMNS})")
+
+    def finish_bulk(self):
+        # One b-tree instead of the many segments a bulk insert leaves: every
+        # later query reads fewer pages.
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
 
     def remove(self, cursor, pk):
         cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [pk])
@@ -146,22 +161,39 @@ class SqliteBackend:
             [match, *visible_params],
         )
         total = cursor.fetchone()[0]
-        # Ranking every match costs time in proportion to their number (74,000
-        # of 100,000 for a common word). Rank instead the newest CANDIDATES
-        # matches and the newest CANDIDATES title matches; title matches come
-        # first, each group by weighted bm25, then by date.
-        newest = (
-            f"SELECT rowid AS id, bm25({self.table}, {weights}){{shift}} AS score FROM {self.table} "
-            f"WHERE {self.table} MATCH %s ORDER BY rowid DESC LIMIT {CANDIDATES}"
-        )
-        cursor.execute(
-            f"SELECT c.id FROM (SELECT * FROM ({newest.format(shift='')}) "
-            f"UNION ALL SELECT * FROM ({newest.format(shift=' - 1000')})) c "
-            f"CROSS JOIN articles_article a ON a.id = c.id WHERE {visible} "
-            "GROUP BY c.id ORDER BY MIN(c.score), a.published_at DESC LIMIT %s OFFSET %s",
-            [match, f"{{title}} : ({match})", *visible_params, limit, offset],
-        )
-        return total, [row[0] for row in cursor.fetchall()]
+        if not total:
+            return 0, []
+        # Every match is ranked (weighted bm25, about 0.7 µs a match inside
+        # FTS5), keeping only the best few; the articles readers may not see
+        # yet (drafts, scheduled) are set aside afterwards, asking for more
+        # of the best when too many of them were among those few.
+        wanted = offset + limit
+        fetch = wanted * 2 + 20
+        while True:
+            cursor.execute(
+                f"SELECT rowid, bm25({self.table}, {weights}) AS score FROM {self.table} "
+                f"WHERE {self.table} MATCH %s ORDER BY score LIMIT %s",
+                [match, fetch],
+            )
+            best = cursor.fetchall()
+            scores = dict(best)
+            marks = ", ".join(["%s"] * len(scores))
+            cursor.execute(
+                f"SELECT a.id, a.published_at FROM articles_article a WHERE a.id IN ({marks}) AND {visible}",
+                [*scores, *visible_params],
+            )
+            shown = cursor.fetchall()
+            if len(shown) >= wanted or len(best) < fetch:
+                break
+            fetch *= 4
+        # Best score first; among equals, the newest.
+        shown.sort(key=lambda row: str(row[1]), reverse=True)
+        shown.sort(key=lambda row: scores[row[0]])
+        return total, [pk for pk, _published in shown[offset:wanted]]
+
+
+RUM_INDEX = "articles_search_pg_rum"
+GIN_INDEX = "articles_search_pg_document"
 
 
 class PostgresBackend:
@@ -176,20 +208,66 @@ class PostgresBackend:
                 parts.append("(" + " <-> ".join(quote_lexeme(token) for token in term.tokens) + ")")
         return " & ".join(parts)
 
-    def store(self, cursor, rows):
+    document = (
+        "setweight(to_tsvector('english', {0}title), 'A') || setweight(to_tsvector('english', {0}summary), 'B')"
+        " || setweight(to_tsvector('english', {0}body), 'C')"
+    )
+
+    def store(self, cursor, rows, fresh=False):
+        """Write (id, title, summary, body) rows, replacing what the index held for them."""
         cursor.executemany(
-            f"INSERT INTO {self.table} (article_id, document) VALUES (%s, "
-            "setweight(to_tsvector('english', %s), 'A') || setweight(to_tsvector('english', %s), 'B')"
-            " || setweight(to_tsvector('english', %s), 'C')) "
+            f"INSERT INTO {self.table} (article_id, document) SELECT %s::bigint, "
+            + self.document.format("")
+            + " FROM (SELECT %s::text AS title, %s::text AS summary, %s::text AS body) AS texts "
             "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
-            [(pk, doc["title"], doc["summary"], doc["body"]) for pk, doc in rows],
+            rows,
         )
+
+    def start_bulk(self):
+        with connection.cursor() as cursor:
+            self.bulk_index = RUM_INDEX if self.ranks_in_index(cursor) else GIN_INDEX
+            cursor.execute(f"TRUNCATE {self.table}")
+            # Filled first and indexed once at the end: much quicker than
+            # keeping the index up to date row by row.
+            cursor.execute(f"DROP INDEX IF EXISTS {RUM_INDEX}")
+            cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+
+    def copy_in(self, rows):
+        """In a bulk rebuild's worker: COPY the texts in, and turn them into documents here, in parallel."""
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS search_texts "
+                "(id bigint, title text, summary text, body text) ON COMMIT DELETE ROWS"
+            )
+            with cursor.cursor.copy("COPY search_texts (id, title, summary, body) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {self.table} (article_id, document) SELECT id, "
+                + self.document.format("t.")
+                + " FROM search_texts t"
+            )
+
+    def finish_bulk(self):
+        with connection.cursor() as cursor:
+            cursor.execute("SET maintenance_work_mem = '1GB'")
+            if self.bulk_index == RUM_INDEX:
+                cursor.execute(f"CREATE INDEX {RUM_INDEX} ON {self.table} USING rum (document rum_tsvector_ops)")
+            else:
+                cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {self.table} USING GIN (document)")
+            cursor.execute("RESET maintenance_work_mem")
+            cursor.execute(f"ANALYZE {self.table}")
 
     def remove(self, cursor, pk):
         cursor.execute(f"DELETE FROM {self.table} WHERE article_id = %s", [pk])
 
     def clear(self, cursor):
         cursor.execute(f"DELETE FROM {self.table}")
+
+    def ranks_in_index(self, cursor):
+        """Whether the RUM index (search migration 0002) is there to rank inside."""
+        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+        return cursor.fetchone() is not None
 
     def search(self, cursor, terms, limit, offset):
         query = "to_tsquery('english', %s)"
@@ -203,11 +281,18 @@ class PostgresBackend:
             f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1}) AS capped", [tsquery, *visible_params]
         )
         total = cursor.fetchone()[0]
-        # ts_rank weights are for D, C, B, A: the title (A) counts most.
+        if not total:
+            return 0, []
+        # Title (weight A) counts most, then the summary (B), then the body (C).
+        if self.ranks_in_index(cursor):
+            # RUM returns the matches in rank order from the index itself:
+            # the best of every match, without reading their documents.
+            order = f"s.document <=> {query}"
+        else:
+            # GIN: ts_rank reads each match's document (the same ranking, slower).
+            order = f"ts_rank(s.document, {query}) DESC, a.published_at DESC"
         cursor.execute(
-            f"SELECT s.article_id {source} "
-            f"ORDER BY ts_rank('{{0.05, 0.1, 0.4, 1.0}}', s.document, {query}) DESC, a.published_at DESC "
-            "LIMIT %s OFFSET %s",
+            f"SELECT s.article_id {source} ORDER BY {order} LIMIT %s OFFSET %s",
             [tsquery, *visible_params, tsquery, limit, offset],
         )
         return total, [row[0] for row in cursor.fetchall()]
@@ -241,7 +326,7 @@ def update(article_ids, batch_size=500):
         gone = set(chunk) - {article.pk for article in articles}
         with transaction.atomic(), connection.cursor() as cursor:
             if articles:
-                backend().store(cursor, [(article.pk, document_for(article)) for article in articles])
+                backend().store(cursor, [(article.pk, *document_for(article)) for article in articles])
             for pk in sorted(gone):
                 backend().remove(cursor, pk)
 
@@ -252,12 +337,99 @@ def follow_changes(sender, change, **kwargs):
         update(change.articles)
 
 
-def rebuild(batch_size=500):
+def rebuild(batch_size=500, workers=None):
+    """Empty the index and fill it again from every article; returns how many were indexed.
+
+    On a database other processes can open (a file, a server) and outside a
+    transaction, the documents are built by `workers` processes at once and
+    the index's own search structure is made once at the end: the way to
+    index a bulk load of a million articles (see `generate_articles`).
+    Otherwise (tests, a rebuild inside a transaction) article by article.
+    """
+    workers = workers or min(4, os.cpu_count() or 1)
+    in_memory = connection.vendor == "sqlite" and connection.is_in_memory_db()
+    if connection.in_atomic_block or in_memory:
+        with connection.cursor() as cursor:
+            backend().clear(cursor)
+        ids = list(Article.objects.values_list("pk", flat=True))
+        update(ids, batch_size)
+        return len(ids)
+    return bulk_rebuild(workers)
+
+
+BULK_CHUNK = 2000
+
+
+def id_ranges():
+    """[low, high) ranges of article ids, BULK_CHUNK articles each, read off the primary key."""
     with connection.cursor() as cursor:
-        backend().clear(cursor)
-    ids = list(Article.objects.values_list("pk", flat=True))
-    update(ids, batch_size)
-    return len(ids)
+        cursor.execute(
+            "SELECT MIN(id), MAX(id) FROM (SELECT id, (ROW_NUMBER() OVER (ORDER BY id) - 1) / %s AS chunk "
+            "FROM articles_article) numbered GROUP BY chunk ORDER BY 1",
+            [BULK_CHUNK],
+        )
+        return [(low, high + 1) for low, high in cursor.fetchall()]
+
+
+def raw_documents(low, high):
+    """The documents of the articles with ids in [low, high), read as plain rows (no model objects)."""
+    from articles.models import Figure, Section
+
+    texts = {}
+    for pk, title_zh, title_en, summary_zh, summary_en in Article.objects.filter(pk__gte=low, pk__lt=high).values_list(
+        "pk", "title_zh_hans", "title_en", "summary_zh_hans", "summary_en"
+    ):
+        texts[pk] = ((title_zh, title_en), (summary_zh, summary_en), [])
+    for article_id, *parts in (
+        Section.objects.filter(article_id__gte=low, article_id__lt=high)
+        .order_by("article_id", "position", "pk")
+        .values_list("article_id", "heading_zh_hans", "heading_en", "body_zh_hans", "body_en")
+    ):
+        texts[article_id][2].extend(parts)
+    for article_id, *parts in (
+        Figure.objects.filter(section__article_id__gte=low, section__article_id__lt=high)
+        .order_by("section__article_id", "section__position", "position", "pk")
+        .values_list("section__article_id", "caption_zh_hans", "caption_en")
+    ):
+        texts[article_id][2].extend(parts)
+    return [
+        (pk, index_text(*title), index_text(*summary), index_text(*body))
+        for pk, (title, summary, body) in texts.items()
+    ]
+
+
+def _build_chunk(bounds):
+    """In a worker process: build one range's documents (and on PostgreSQL, store them)."""
+    rows = raw_documents(*bounds)
+    if connection.vendor == "postgresql":
+        PostgresBackend().copy_in(rows)
+        return len(rows), []
+    return len(rows), rows
+
+
+def bulk_rebuild(workers):
+    import multiprocessing
+
+    engine = backend()
+    engine.start_bulk()
+    ranges = id_ranges()
+    connections_close_all()  # the workers open their own
+    indexed = 0
+    context = multiprocessing.get_context("fork")
+    with context.Pool(workers) as pool:
+        for count, rows in pool.imap_unordered(_build_chunk, ranges):
+            indexed += count
+            if rows:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    engine.store(cursor, rows, fresh=True)
+    engine.finish_bulk()
+    return indexed
+
+
+def connections_close_all():
+    from django.db import connections
+
+    connections.close_all()
 
 
 def search(query, limit=10, offset=0):

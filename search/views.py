@@ -53,8 +53,9 @@ def search_result(article, query):
     sections = article.sections.all()
     # The body holds the summary's sentences too (it is an excerpt): use the
     # summary only where there is no body, as for teasers.
-    chinese = " ".join(section.body_zh_hans for section in sections) or article.summary_zh_hans
-    english = " ".join(section.body_en for section in sections) or article.summary_en
+    # Untranslated text may be empty or absent (None) in either language.
+    chinese = " ".join(section.body_zh_hans or "" for section in sections).strip() or article.summary_zh_hans or ""
+    english = " ".join(section.body_en or "" for section in sections).strip() or article.summary_en or ""
     chinese = to_reader_script(chinese, article.chinese_script)
     reads_english = (get_language() or "").startswith("en") and article.title_en
     candidates = [english, chinese] if reads_english else [chinese, english]
