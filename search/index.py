@@ -107,12 +107,14 @@ def document_for(article):
     )
 
 
-# As search migration 0001 made the table.
+# As search migrations 0001 and 0003 made the tables.
 FTS5_COLUMNS = "title, summary, body, tokenize='porter unicode61 remove_diacritics 2'"
+FTS5_HEAD_COLUMNS = "title, summary, tokenize='porter unicode61 remove_diacritics 2'"
 
 
 class SqliteBackend:
     table = "articles_search_fts"
+    head_table = "articles_search_head"
 
     def match_expression(self, terms):
         parts = []
@@ -126,31 +128,37 @@ class SqliteBackend:
     def store(self, cursor, rows, fresh=False):
         """Write (id, title, summary, body) rows; `fresh`: the index holds none of them yet."""
         if not fresh:
-            cursor.executemany(f"DELETE FROM {self.table} WHERE rowid = %s", [(row[0],) for row in rows])
+            for table in (self.table, self.head_table):
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", [(row[0],) for row in rows])
         cursor.executemany(f"INSERT INTO {self.table} (rowid, title, summary, body) VALUES (%s, %s, %s, %s)", rows)
+        cursor.executemany(
+            f"INSERT INTO {self.head_table} (rowid, title, summary) VALUES (%s, %s, %s)", [row[:3] for row in rows]
+        )
 
     def start_bulk(self):
-        # Dropping and making the table again is far quicker than deleting a
-        # million rows from it.
+        # Dropping and making the tables again is far quicker than deleting a
+        # million rows from them.
         with connection.cursor() as cursor:
-            cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
-            cursor.execute(f"CREATE VIRTUAL TABLE {self.table} USING fts5({FTS5_COLUMNS})")
+            for table, columns in ((self.table, FTS5_COLUMNS), (self.head_table, FTS5_HEAD_COLUMNS)):
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"CREATE VIRTUAL TABLE {table} USING fts5({columns})")
 
     def finish_bulk(self):
         # One b-tree instead of the many segments a bulk insert leaves: every
         # later query reads fewer pages.
         with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
+            for table in (self.table, self.head_table):
+                cursor.execute(f"INSERT INTO {table} ({table}) VALUES ('optimize')")
 
     def remove(self, cursor, pk):
-        cursor.execute(f"DELETE FROM {self.table} WHERE rowid = %s", [pk])
+        for table in (self.table, self.head_table):
+            cursor.execute(f"DELETE FROM {table} WHERE rowid = %s", [pk])
 
     def clear(self, cursor):
-        cursor.execute(f"DELETE FROM {self.table}")
+        for table in (self.table, self.head_table):
+            cursor.execute(f"DELETE FROM {table}")
 
-    def search(self, cursor, terms, limit, offset):
-        weights = ", ".join(str(WEIGHTS[column]) for column in ("title", "summary", "body"))
-        match = self.match_expression(terms)
+    def count(self, cursor, terms):
         visible, visible_params = visible_sql("a.id")
         # CROSS JOIN makes SQLite start from the index's matches and look each
         # article up by key; left to itself it scans the visible articles and
@@ -158,42 +166,45 @@ class SqliteBackend:
         cursor.execute(
             f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} f CROSS JOIN articles_article a ON a.id = f.rowid "
             f"WHERE {self.table} MATCH %s AND {visible} LIMIT {COUNT_CAP + 1})",
-            [match, *visible_params],
+            [self.match_expression(terms), *visible_params],
         )
-        total = cursor.fetchone()[0]
-        if not total:
-            return 0, []
-        # Every match is ranked (weighted bm25, about 0.7 µs a match inside
-        # FTS5), keeping only the best few; the articles readers may not see
-        # yet (drafts, scheduled) are set aside afterwards, asking for more
-        # of the best when too many of them were among those few.
-        wanted = offset + limit
-        fetch = wanted * 2 + 20
-        while True:
-            cursor.execute(
-                f"SELECT rowid, bm25({self.table}, {weights}) AS score FROM {self.table} "
-                f"WHERE {self.table} MATCH %s ORDER BY score LIMIT %s",
-                [match, fetch],
-            )
-            best = cursor.fetchall()
-            scores = dict(best)
-            marks = ", ".join(["%s"] * len(scores))
-            cursor.execute(
-                f"SELECT a.id, a.published_at FROM articles_article a WHERE a.id IN ({marks}) AND {visible}",
-                [*scores, *visible_params],
-            )
-            shown = cursor.fetchall()
-            if len(shown) >= wanted or len(best) < fetch:
-                break
-            fetch *= 4
-        # Best score first; among equals, the newest.
-        shown.sort(key=lambda row: str(row[1]), reverse=True)
-        shown.sort(key=lambda row: scores[row[0]])
-        return total, [pk for pk, _published in shown[offset:wanted]]
+        return cursor.fetchone()[0]
+
+    def best(self, cursor, terms, head, fetch):
+        """The `fetch` best (id, score) of the head or of whole documents, best (lowest) first.
+
+        bm25 inside FTS5, weighted by column: about 0.7 µs a match.
+        """
+        table = self.head_table if head else self.table
+        columns = ("title", "summary") if head else ("title", "summary", "body")
+        weights = ", ".join(str(WEIGHTS[column]) for column in columns)
+        cursor.execute(
+            f"SELECT rowid, bm25({table}, {weights}) AS score FROM {table} "
+            f"WHERE {table} MATCH %s ORDER BY score LIMIT %s",
+            [self.match_expression(terms), fetch],
+        )
+        return cursor.fetchall()
 
 
 RUM_INDEX = "articles_search_pg_rum"
 GIN_INDEX = "articles_search_pg_document"
+# The head of a document: its title (A) and summary (B) lexemes, indexed on their own (search migration 0003).
+HEAD = "ts_filter(document, '{a,b}')"
+HEAD_RUM_INDEX = "articles_search_pg_head_rum"
+HEAD_GIN_INDEX = "articles_search_pg_head"
+
+
+def index_statements(rum):
+    """The statements that index articles_search_pg's documents and their heads, with RUM or with GIN."""
+    if rum:
+        return [
+            f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON articles_search_pg USING rum (document rum_tsvector_ops)",
+            f"CREATE INDEX IF NOT EXISTS {HEAD_RUM_INDEX} ON articles_search_pg USING rum (({HEAD}) rum_tsvector_ops)",
+        ]
+    return [
+        f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_search_pg USING GIN (document)",
+        f"CREATE INDEX IF NOT EXISTS {HEAD_GIN_INDEX} ON articles_search_pg USING GIN (({HEAD}))",
+    ]
 
 
 class PostgresBackend:
@@ -225,12 +236,12 @@ class PostgresBackend:
 
     def start_bulk(self):
         with connection.cursor() as cursor:
-            self.bulk_index = RUM_INDEX if self.ranks_in_index(cursor) else GIN_INDEX
+            self.bulk_rum = self.ranks_in_index(cursor)
             cursor.execute(f"TRUNCATE {self.table}")
             # Filled first and indexed once at the end: much quicker than
-            # keeping the index up to date row by row.
-            cursor.execute(f"DROP INDEX IF EXISTS {RUM_INDEX}")
-            cursor.execute(f"DROP INDEX IF EXISTS {GIN_INDEX}")
+            # keeping the indexes up to date row by row.
+            for index in (RUM_INDEX, GIN_INDEX, HEAD_RUM_INDEX, HEAD_GIN_INDEX):
+                cursor.execute(f"DROP INDEX IF EXISTS {index}")
 
     def copy_in(self, rows):
         """In a bulk rebuild's worker: COPY the texts in, and turn them into documents here, in parallel."""
@@ -251,10 +262,8 @@ class PostgresBackend:
     def finish_bulk(self):
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '1GB'")
-            if self.bulk_index == RUM_INDEX:
-                cursor.execute(f"CREATE INDEX {RUM_INDEX} ON {self.table} USING rum (document rum_tsvector_ops)")
-            else:
-                cursor.execute(f"CREATE INDEX {GIN_INDEX} ON {self.table} USING GIN (document)")
+            for statement in index_statements(self.bulk_rum):
+                cursor.execute(statement)
             cursor.execute("RESET maintenance_work_mem")
             cursor.execute(f"ANALYZE {self.table}")
 
@@ -269,33 +278,32 @@ class PostgresBackend:
         cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
         return cursor.fetchone() is not None
 
-    def search(self, cursor, terms, limit, offset):
-        query = "to_tsquery('english', %s)"
+    def count(self, cursor, terms):
         visible, visible_params = visible_sql("a.id")
-        source = (
-            f"FROM {self.table} s JOIN articles_article a ON a.id = s.article_id "
-            f"WHERE s.document @@ {query} AND {visible}"
-        )
-        tsquery = self.tsquery(terms)
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 {source} LIMIT {COUNT_CAP + 1}) AS capped", [tsquery, *visible_params]
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} s JOIN articles_article a ON a.id = s.article_id "
+            f"WHERE s.document @@ to_tsquery('english', %s) AND {visible} LIMIT {COUNT_CAP + 1}) AS capped",
+            [self.tsquery(terms), *visible_params],
         )
-        total = cursor.fetchone()[0]
-        if not total:
-            return 0, []
-        # Title (weight A) counts most, then the summary (B), then the body (C).
+        return cursor.fetchone()[0]
+
+    def best(self, cursor, terms, head, fetch):
+        """The `fetch` best (id, score) of the head (weights A, B) or of whole documents, best (lowest) first."""
+        vector = HEAD if head else "document"
+        query = "to_tsquery('english', %s)"
         if self.ranks_in_index(cursor):
             # RUM returns the matches in rank order from the index itself:
             # the best of every match, without reading their documents.
-            order = f"s.document <=> {query}"
+            score = f"{vector} <=> {query}"
         else:
-            # GIN: ts_rank reads each match's document (the same ranking, slower).
-            order = f"ts_rank(s.document, {query}) DESC, a.published_at DESC"
+            # GIN: ts_rank reads each match's document (the same order, slower).
+            score = f"-ts_rank({vector}, {query})"
+        tsquery = self.tsquery(terms)
         cursor.execute(
-            f"SELECT s.article_id {source} ORDER BY {order} LIMIT %s OFFSET %s",
-            [tsquery, *visible_params, tsquery, limit, offset],
+            f"SELECT article_id, {score} AS score FROM {self.table} WHERE {vector} @@ {query} ORDER BY score LIMIT %s",
+            [tsquery, tsquery, fetch],
         )
-        return total, [row[0] for row in cursor.fetchall()]
+        return cursor.fetchall()
 
 
 def visible_sql(article_id):
@@ -433,10 +441,55 @@ def connections_close_all():
 
 
 def search(query, limit=10, offset=0):
-    """Ranked ids of the published articles matching `query`, and how many match in all."""
+    """Ranked ids of the published articles matching `query`, and how many match in all (up to COUNT_CAP + 1).
+
+    Every match is ranked, in two tiers: articles with the query in their
+    title or summary (the head) first, all of them ranked; then those that
+    have it only in their body, ranked. A common word has more head matches
+    than the COUNT_CAP results anyone can page to, so only its head matches
+    (a tenth of its matches) are ever ranked; a word rare in titles and
+    summaries is rare in bodies too, so ranking all its matches is cheap.
+    """
     terms = parse_query(query)
+    engine = backend()
+    wanted = offset + limit
     with connection.cursor() as cursor:
-        return backend().search(cursor, terms, limit, offset)
+        total = engine.count(cursor, terms)
+        if not total:
+            return 0, []
+        ranked = best_visible(engine, cursor, terms, head=True, wanted=wanted)
+        if len(ranked) < wanted:
+            # Fewer head matches than asked for: they are all in `ranked`.
+            ranked += best_visible(engine, cursor, terms, head=False, wanted=wanted, skip=set(ranked))
+    return total, ranked[offset:wanted]
+
+
+def best_visible(engine, cursor, terms, head, wanted, skip=frozenset()):
+    """Ids of the best `wanted` matches readers may see, best first (equal scores: newest first).
+
+    The index ranks without knowing what readers may see; drafts and
+    scheduled articles among the best are set aside here, asking the index
+    for more of the best when too many of them were among those asked for.
+    """
+    visible, visible_params = visible_sql("a.id")
+    fetch = (wanted + len(skip)) * 2 + 20
+    while True:
+        best = engine.best(cursor, terms, head, fetch)
+        scores = {pk: score for pk, score in best if pk not in skip}
+        shown = []
+        if scores:
+            marks = ", ".join(["%s"] * len(scores))
+            cursor.execute(
+                f"SELECT a.id, a.published_at FROM articles_article a WHERE a.id IN ({marks}) AND {visible}",
+                [*scores, *visible_params],
+            )
+            shown = cursor.fetchall()
+        if len(shown) >= wanted or len(best) < fetch:
+            break
+        fetch *= 4
+    shown.sort(key=lambda row: str(row[1]), reverse=True)
+    shown.sort(key=lambda row: scores[row[0]])
+    return [pk for pk, _published in shown[:wanted]]
 
 
 def highlight(text, query, width=80):
