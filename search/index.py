@@ -23,7 +23,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models.expressions import RawSQL
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -207,6 +207,19 @@ def index_statements(rum):
     ]
 
 
+def learn_ranking(sender, connection, **kwargs):
+    """When a PostgreSQL connection opens, note whether it ranks inside a RUM index (no query per search)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+            connection.search_ranks_in_index = cursor.fetchone() is not None
+
+
+def relearn_ranking(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """After migrations (which may have made or dropped the RUM index), look again."""
+    learn_ranking(sender, connections[using])
+
+
 class PostgresBackend:
     table = "articles_search_pg"
 
@@ -274,9 +287,17 @@ class PostgresBackend:
         cursor.execute(f"DELETE FROM {self.table}")
 
     def ranks_in_index(self, cursor):
-        """Whether the RUM index (search migration 0002) is there to rank inside."""
-        cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
-        return cursor.fetchone() is not None
+        """Whether the RUM index (search migration 0002) is there to rank inside.
+
+        Looked up when the connection opens (`learn_ranking`): an index is
+        not made or dropped under a running site (a test that drops one
+        forgets the answer, which is then looked up again).
+        """
+        known = getattr(connection, "search_ranks_in_index", None)
+        if known is None:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
+            known = connection.search_ranks_in_index = cursor.fetchone() is not None
+        return known
 
     def count(self, cursor, terms):
         visible, visible_params = visible_sql("a.id")

@@ -80,8 +80,9 @@ def test_home_and_category_query_counts_do_not_grow_with_articles(client):
         ("articles:category", 9, 1),
         # version, article, sections, figures, nav (the side-by-side page has no sidebar)
         ("articles:bilingual", 5, 1),
-        # version, search count, ranked ids, articles, their sections, nav, sidebar (4)
-        ("search:results", 10, 1),
+        # version, search count, best title/summary matches, best body matches,
+        # which of them readers may see, articles, their sections, nav, sidebar (4)
+        ("search:results", 12, 1),
     ],
 )
 def test_each_page_type_takes_a_fixed_number_of_queries(client, page, fresh, cached):
