@@ -18,6 +18,7 @@ Which articles readers may find is `Article.objects.published()`'s rule; the
 raw SQL below takes it from that queryset (`visible_sql`), never retyped.
 """
 
+import collections
 import html
 import os
 import re
@@ -446,13 +447,25 @@ def bulk_rebuild(workers):
     indexed = 0
     context = multiprocessing.get_context("fork")
     with context.Pool(workers) as pool:
-        for count, rows in pool.imap_unordered(_build_chunk, ranges):
-            indexed += count
-            if rows:
-                with transaction.atomic(), connection.cursor() as cursor:
-                    engine.store(cursor, rows, fresh=True)
+        # At most two chunks per worker in flight: the workers never run
+        # more than that ahead of the one writer (memory stays bounded).
+        pending = collections.deque()
+        for bounds in ranges:
+            pending.append(pool.apply_async(_build_chunk, (bounds,)))
+            if len(pending) >= workers * 2:
+                indexed += write_chunk(engine, pending.popleft().get())
+        while pending:
+            indexed += write_chunk(engine, pending.popleft().get())
     engine.finish_bulk()
     return indexed
+
+
+def write_chunk(engine, result):
+    count, rows = result
+    if rows:
+        with transaction.atomic(), connection.cursor() as cursor:
+            engine.store(cursor, rows, fresh=True)
+    return count
 
 
 def connections_close_all():
