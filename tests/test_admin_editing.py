@@ -141,8 +141,8 @@ def test_the_article_list_shows_and_filters_translation_state(article):
 
     html = page_text(listed(), "table")
     assert "English missing" in html, html
-    assert "paragraphs differ in 1 section" in html
-    assert "translation older than original" in html
+    assert "1 missing" in html  # the Chinese has a third paragraph the English lacks
+    assert "1 pair out of date" in html  # only the changed paragraph's pair (tests/test_translation_desk.py)
     for state, expected, absent in [
         ("no-english", "只有中文", "Uneven"),
         ("misaligned", "Uneven", "只有中文"),

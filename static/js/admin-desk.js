@@ -511,7 +511,9 @@
     }
     guardLeaving(form, state);
     startDrafts(form, article, state);
-    form.addEventListener("submit", () => {
+    form.addEventListener("submit", (event) => {
+      // The Preview button sends the form to another tab: this one stays open, unsaved.
+      if (event.submitter && event.submitter.formTarget === "_blank") return;
       state.submitting = true;
       state.flushDraft();
       if (session) {
