@@ -1,8 +1,12 @@
+import datetime
+from functools import partial
+
 import nested_admin
 import reversion
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.admin.views.main import ChangeList
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
@@ -12,7 +16,7 @@ from django.template.defaultfilters import date as format_date
 from django.urls import path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
-from django.utils.timezone import localtime
+from django.utils.timezone import localtime, make_aware
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TabbedTranslationAdmin, TranslationAdmin, TranslationInlineModelAdmin
@@ -25,6 +29,10 @@ from .admin_widgets import ThumbnailFileWidget
 from .images import CheckedImageField
 from .markup import body_heading_level, render_markdown
 from .models import Article, Category, Figure, Section
+from .paging import CappedPaginator
+from .pairs import CURRENT, EXTRA, MISSING, STALE
+from .translation_desk import STATE_LABELS, translation_desk_view
+from .translation_desk import summary as pair_summary
 from .uploads import KeepsFormWhenStorageFails
 from .versions import compare as compare_versions
 
@@ -84,8 +92,8 @@ class SectionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInlin
     model = Section
     form = SectionForm
     extra = 0
-    fields = ["position", "level", "heading", "body", "preview"]
-    readonly_fields = ["preview"]
+    fields = ["position", "level", "heading", "body", "preview", "pair_states"]
+    readonly_fields = ["preview", "pair_states"]
     sortable_field_name = "position"
     inlines = [FigureInline]
 
@@ -120,6 +128,13 @@ class SectionInline(TranslationInlineModelAdmin, nested_admin.NestedStackedInlin
             previews,
             markdown_help(),
         )
+
+    @admin.display(description=_("paragraph pairs"))
+    def pair_states(self, section):
+        """Each paragraph pair's translation state (articles.pairs), as on the translation desk, with a link to it."""
+        if not section.pk:
+            return gettext("Shown once the section is saved.")
+        return pair_state_list(section)
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -174,6 +189,37 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
 
+def pair_state_list(section):
+    """A section's paragraph pairs that need a translator, each with its state, and a link to the desk."""
+    found = section.translation_pairs()
+    url = reverse("admin:articles_article_translate", args=[section.article_id]) + f"#section-{section.pk}"
+    waiting = [pair for pair in found if pair.state != CURRENT]
+    if not found:
+        note = gettext("No paragraphs yet.")
+    elif not waiting:
+        note = ngettext("Its %(count)d pair is translated.", "All %(count)d pairs are translated.", len(found)) % {
+            "count": len(found)
+        }
+    else:
+        note = pair_summary({state: sum(1 for pair in waiting if pair.state == state) for state in STATE_LABELS})
+    items = format_html_join(
+        "",
+        '<li class="pair-state pair-{}">{}</li>',
+        (
+            (pair.state, gettext("Pair %(number)d: %(state)s") % {"number": pair.number, "state": label})
+            for pair in waiting
+            for label in [gettext(STATE_LABELS[pair.state])]
+        ),
+    )
+    return format_html(
+        '<div class="pair-states"><p>{}</p>{}<p><a href="{}">{}</a></p></div>',
+        note,
+        format_html("<ul>{}</ul>", items) if waiting else "",
+        url,
+        gettext("Translate on the desk"),
+    )
+
+
 def markdown_help():
     """A short guide to the Markdown a section body takes, in the editor's language."""
     rows = [
@@ -224,7 +270,13 @@ class TranslationStateFilter(admin.SimpleListFilter):
             ("stale", _("translation older than original")),
         ]
 
+    def get_facet_counts(self, pk_attname, filtered_qs):
+        """No counts beside these choices ("show counts"): each would work out every article's translation state."""
+        return {}
+
     def queryset(self, request, queryset):
+        if self.value():
+            queryset = queryset.with_translation_state()
         match self.value():
             case "complete":
                 return queryset.filter(
@@ -253,6 +305,89 @@ def version_ids(request):
     return ids if all(0 < pk < 2**63 for pk in ids) else None
 
 
+class ArticlePaginator(CappedPaginator):
+    """The article list counts ten pages of a hundred at most (articles.paging), and says "more than" past them.
+
+    Counting every article (with a filter that works out each one's
+    translation state, every section of it) took seconds on each page of
+    the list; the search box and the filters narrow it.
+    """
+
+    max_pages = 10
+
+
+class ProbedPeriods(type(Article.objects.all())):
+    """The list's queryset, whose date drill-down probes the published_at index period by period.
+
+    Django's drill-down asks for the distinct years (months, days) of every
+    article, which reads each row and converts its time; here each candidate
+    period between the first and the last article is one indexed EXISTS.
+    """
+
+    def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
+        if kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
+        if bounds["first"] is None:
+            return []
+        start = truncate(localtime(bounds["first"]), kind)
+        last = localtime(bounds["last"])
+        found = []
+        while start is not None and start <= last:
+            after = following(start, kind)
+            period = self.filter(**{f"{field_name}__gte": start})
+            if after is not None:
+                period = period.filter(**{f"{field_name}__lt": after})
+            if period.exists():
+                found.append(start)
+            start = after
+        return found if order == "ASC" else found[::-1]
+
+
+def truncate(moment, kind):
+    moment = moment.replace(hour=0, minute=0, second=0, microsecond=0)
+    if kind in ("year", "month"):
+        moment = moment.replace(day=1)
+    if kind == "year":
+        moment = moment.replace(month=1)
+    return make_aware(moment.replace(tzinfo=None))
+
+
+def following(moment, kind):
+    """The start of the next year, month or day after `moment` (local midnight), or None past year 9999."""
+    day = moment.date()
+    try:
+        if kind == "year":
+            day = day.replace(year=day.year + 1)
+        elif kind == "month":
+            day = day.replace(year=day.year + day.month // 12, month=day.month % 12 + 1)
+        else:
+            day = day + datetime.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
+    return make_aware(datetime.datetime.combine(day, datetime.time()))
+
+
+class ArticleChangeList(ChangeList):
+    """The article list, its translation state worked out for the rows on the page only."""
+
+    def get_queryset(self, request, exclude_parameters=None):
+        queryset = super().get_queryset(request, exclude_parameters)
+        queryset.__class__ = ProbedPeriods
+        return queryset
+
+    def get_results(self, request):
+        super().get_results(request)
+        rows = list(self.result_list)
+        annotated = Article.objects.filter(pk__in=[row.pk for row in rows]).with_translation_state()
+        names = list(annotated.query.annotations)
+        states = {values["pk"]: values for values in annotated.values("pk", *names)}
+        for article in rows:
+            for name in names:
+                setattr(article, name, states[article.pk][name])
+        self.result_list = rows
+
+
 @admin.register(Article)
 class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdmin, nested_admin.NestedModelAdmin):
     form = ArticleAdminForm
@@ -266,8 +401,10 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
         "translation_state",
     ]
     list_filter = ["status", "category", TranslationStateFilter, "published_at"]
+    # The list counts once (CappedPaginator), not the whole table again for "N total".
+    show_full_result_count = False
     search_fields = ["title_zh_hans", "title_en", "slug"]
-    readonly_fields = ["view_count", "created_at", "updated_at", "updated_by"]
+    readonly_fields = ["view_count", "created_at", "updated_at", "updated_by", "translation_desk"]
     date_hierarchy = "published_at"
     inlines = [SectionInline]
     fieldsets = [
@@ -288,6 +425,7 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
                     "chinese_script",
                     "original_language",
                     "translator",
+                    "translation_desk",
                 ]
             },
         ),
@@ -326,7 +464,12 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             self.admin_site.admin_view(self.markdown_preview_view),
             name="articles_article_markdown_preview",
         )
-        return [preview, compare, *super().get_urls()]
+        translate = path(
+            "<path:object_id>/translate/",
+            self.admin_site.admin_view(partial(translation_desk_view, self)),
+            name="articles_article_translate",
+        )
+        return [preview, compare, translate, *super().get_urls()]
 
     def markdown_preview_view(self, request):
         """A section body rendered as on the site, for the form's live preview (POST, with the form's CSRF token)."""
@@ -379,7 +522,15 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
         return render(request, "admin/articles/article/compare.html", context)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("category").with_translation_state()
+        # The translation state is worked out for the rows shown (ArticleChangeList),
+        # or by its filter: over a million articles it costs seconds.
+        return super().get_queryset(request).select_related("category")
+
+    def get_changelist(self, request, **kwargs):
+        return ArticleChangeList
+
+    def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
+        return ArticlePaginator(queryset, per_page, orphans, allow_empty_first_page)
 
     @admin.display(description=_("publishing"), ordering="published_at")
     def publishing(self, article):
@@ -395,19 +546,32 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
             notes.append(gettext("English missing"))
         if article.lacks_chinese_text:
             notes.append(gettext("Chinese missing"))
-        if article.misaligned_sections:
-            notes.append(
-                ngettext(
-                    "paragraphs differ in %(count)d section",
-                    "paragraphs differ in %(count)d sections",
-                    article.misaligned_sections,
-                )
-                % {"count": article.misaligned_sections}
-            )
-        if article.translation_stale:
-            notes.append(gettext("translation older than original"))
+        # Paragraph pairs (articles.pairs), linked to the translation desk.
+        counts = {STALE: article.stale_pairs, MISSING: article.missing_pairs, EXTRA: article.extra_pairs}
+        if any(counts.values()):
+            url = reverse("admin:articles_article_translate", args=[article.pk])
+            notes.append(format_html('<a href="{}">{}</a>', url, pair_summary(counts)))
         # One note a line, so the column stays narrow.
         return format_html_join(mark_safe("<br>"), "{}", ((note,) for note in notes)) or gettext("complete")
+
+    @admin.display(description=_("translation desk"))
+    def translation_desk(self, article):
+        """The paragraph pairs' state over the whole article, and the way to the desk."""
+        if not article.pk:
+            return gettext("The translation desk opens once the article is saved.")
+        if hasattr(article, "stale_pairs"):  # annotated by the admin's queryset
+            counts = {STALE: article.stale_pairs, MISSING: article.missing_pairs, EXTRA: article.extra_pairs}
+        else:
+            counts = {STALE: 0, MISSING: 0, EXTRA: 0}
+            for section in article.sections.all():
+                for state, count in section.pair_counts(article.original_language).items():
+                    counts[state] += count
+        return format_html(
+            '<p class="pair-summary">{}</p><p><a class="button" href="{}">{}</a></p>',
+            pair_summary(counts),
+            reverse("admin:articles_article_translate", args=[article.pk]),
+            gettext("Open the translation desk"),
+        )
 
 
 class ChangedWithItsArticle:

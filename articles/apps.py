@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import changes, links  # noqa: F401 (links registers its system check)
+        from . import changes, links, sitemaps  # noqa: F401 (links registers its system check)
         from .admin_guards import guard_every_admin
         from .models import Article, Category, Figure, Section
 
@@ -27,6 +27,8 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(
                 deleted(record), sender=model, weak=False, dispatch_uid=f"articles.deleted.{model.__name__}"
             )
+        # The sitemap index keeps each block's last change until an article in it changes.
+        changes.content_changed.connect(sitemaps.forget_blocks, dispatch_uid="articles.sitemaps.forget_blocks")
         # Every admin screen, ours and the libraries', answers impossible
         # ids and dates as bad input (the admin has registered them all by now).
         guard_every_admin(admin.site)

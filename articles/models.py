@@ -5,6 +5,7 @@ from itertools import zip_longest
 from django.conf import settings
 from django.db import models
 from django.db.models import Count
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,7 +14,7 @@ from imagekit.models import ImageSpecField
 from imagekit.processors import ResizeToFit
 from modeltranslation.utils import build_localized_fieldname
 
-from . import changes
+from . import changes, pairs
 from .images import validate_image_file
 from .markup import body_heading_level, paragraphs, render_blocks, render_markdown
 from .scripts import lang_tag
@@ -63,7 +64,12 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
 
     def with_translation_state(self):
-        """Annotate lacks_english_text, lacks_chinese_text, misaligned_sections and translation_stale."""
+        """Annotate lacks_english_text, lacks_chinese_text, misaligned_sections, translation_stale and the pair counts.
+
+        stale_pairs, missing_pairs and extra_pairs count the paragraph pairs
+        of all sections in each state (articles.pairs), from the counts each
+        section keeps; translation_stale is "some pair is stale".
+        """
         sections = Section.objects.filter(article=models.OuterRef("pk"))
         captions = Figure.objects.filter(section__article=models.OuterRef("pk"))
         return self.annotate(
@@ -81,24 +87,37 @@ class ArticleQuerySet(models.QuerySet):
                 .annotate(n=Count("pk"))
                 .values("n")[:1]
             ),
-            translation_stale=models.Case(
-                models.When(
-                    original_language=Article.Original.CHINESE,
-                    english_changed_at__lt=models.F("chinese_changed_at"),
-                    then=models.Value(True),
-                ),
-                models.When(
-                    original_language=Article.Original.ENGLISH,
-                    chinese_changed_at__lt=models.F("english_changed_at"),
-                    then=models.Value(True),
-                ),
-                default=models.Value(False),
-                output_field=models.BooleanField(),
+        ).annotate(
+            stale_pairs=models.Case(
+                models.When(original_language=Article.Original.CHINESE, then=section_sum(sections, "zh_changed_pairs")),
+                models.When(original_language=Article.Original.ENGLISH, then=section_sum(sections, "en_changed_pairs")),
+                default=models.Value(0),
             ),
+            missing_pairs=models.Case(
+                models.When(original_language=Article.Original.ENGLISH, then=section_sum(sections, "en_more")),
+                default=section_sum(sections, "zh_more"),
+            ),
+            extra_pairs=models.Case(
+                models.When(original_language=Article.Original.ENGLISH, then=section_sum(sections, "zh_more")),
+                default=section_sum(sections, "en_more"),
+            ),
+            translation_stale=models.Q(stale_pairs__gt=0),
         )
 
     def in_category(self, category):
         return self.filter(category=category)
+
+
+def section_sum(sections, column):
+    """The sum over an article's sections of `column` ("zh_more": paragraphs Chinese has beyond English)."""
+    zh, en = models.F("paragraphs_zh"), models.F("paragraphs_en")
+    more = {
+        "zh_more": models.Case(models.When(paragraphs_zh__gt=en, then=zh - en), default=models.Value(0)),
+        "en_more": models.Case(models.When(paragraphs_en__gt=zh, then=en - zh), default=models.Value(0)),
+    }
+    value = more.get(column, models.F(column))
+    total = sections.order_by().values("article").annotate(n=models.Sum(value)).values("n")[:1]
+    return Coalesce(models.Subquery(total, output_field=models.IntegerField()), models.Value(0))
 
 
 class Article(models.Model):
@@ -280,13 +299,14 @@ class Article(models.Model):
 
     @property
     def is_translation_stale(self):
-        """The translation was last edited before a later change of its original."""
+        """Some paragraph of the original changed since its translation was last edited or confirmed.
+
+        Per paragraph pair (articles.pairs), from the prefetched sections: a
+        typo fix confirmed on the translation desk no longer marks the article.
+        """
         if self.original_language == self.Original.BOTH:
             return False
-        original, translation = self.chinese_changed_at, self.english_changed_at
-        if self.original_language == self.Original.ENGLISH:
-            original, translation = translation, original
-        return bool(original and translation and translation < original)
+        return any(section.has_untranslated_change for section in self.sections.all())
 
     @property
     def lacks_english(self):
@@ -347,6 +367,13 @@ class Section(models.Model):
     # find sections whose two languages do not pair up.
     paragraphs_zh = models.PositiveSmallIntegerField(default=0, editable=False)
     paragraphs_en = models.PositiveSmallIntegerField(default=0, editable=False)
+    # Each paragraph pair as last agreed (articles.pairs): the fingerprints
+    # [Chinese, English] of its paragraphs when the translation was last
+    # edited or confirmed; and how many pairs' Chinese and English paragraphs
+    # changed since, so that lists count out-of-date pairs in SQL.
+    translation_basis = models.JSONField(default=list, blank=True, editable=False)
+    zh_changed_pairs = models.PositiveSmallIntegerField(default=0, editable=False)
+    en_changed_pairs = models.PositiveSmallIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -362,6 +389,7 @@ class Section(models.Model):
             html = render_markdown(source, self.body_heading_level)
             setattr(self, build_localized_fieldname("body_html", lang), html)
         self.paragraphs_zh, self.paragraphs_en = len(paragraphs(self.body_zh_hans)), len(paragraphs(self.body_en))
+        self.update_translation_basis(self.article.original_language)
         changed = stamp_changes(self, self.article, SECTION_TEXT)
         super().save(*args, **kwargs)
         save_change_stamps(self.article, changed)
@@ -397,6 +425,51 @@ class Section(models.Model):
     @property
     def is_aligned(self):
         return self.paragraphs_zh == self.paragraphs_en
+
+    def update_translation_basis(self, original_language):
+        """Record the pairs whose translation this save changes or makes (articles.pairs); bulk writes call it too."""
+        zh, en = paragraphs(self.body_zh_hans), paragraphs(self.body_en)
+        self.translation_basis = pairs.next_basis(zh, en, self.translation_basis, original_language)
+        self.zh_changed_pairs, self.en_changed_pairs = pairs.changed_counts(zh, en, self.translation_basis)
+
+    def confirm_pair(self, index):
+        """Record that pair `index`'s translation still holds for its original as it is now (saved by the caller)."""
+        zh, en = paragraphs(self.body_zh_hans), paragraphs(self.body_en)
+        self.translation_basis = pairs.confirmed(self.translation_basis, zh, en, index)
+
+    def translation_pairs(self, original_language=None):
+        """[articles.pairs.Pair] of the section's paragraphs, with the state of each."""
+        original = original_language or self.article.original_language
+        zh, en = paragraphs(self.body_zh_hans), paragraphs(self.body_en)
+        return pairs.pairs(zh, en, self.translation_basis, original)
+
+    def paired_blocks_with_state(self):
+        """paragraph_pairs() with the state of each: [(Chinese HTML, English HTML, state)], for side by side."""
+        states = [pair.state for pair in self.translation_pairs()]
+        return [(zh, en, state) for (zh, en), state in zip(self.paragraph_pairs(), states, strict=False)]
+
+    def pair_counts(self, original_language=None):
+        """{"stale": n, "missing": n, "extra": n} from the stored counts, without reading the text."""
+        original = original_language or self.article.original_language
+        translation, source = self.paragraphs_en, self.paragraphs_zh
+        stale = self.zh_changed_pairs
+        if original == Article.Original.ENGLISH:
+            translation, source, stale = source, translation, self.en_changed_pairs
+        elif original == Article.Original.BOTH:
+            stale = 0
+        return {
+            pairs.STALE: stale,
+            pairs.MISSING: max(0, source - translation),
+            pairs.EXTRA: max(0, translation - source),
+        }
+
+    @property
+    def has_untranslated_change(self):
+        """Readers' "may be out of date": a pair's original changed, or the translation lacks a paragraph of it."""
+        counts = self.pair_counts()
+        original = self.article.original_language
+        translation = self.body_zh_hans if original == Article.Original.ENGLISH else self.body_en
+        return bool(counts[pairs.STALE] or (counts[pairs.MISSING] and translation.strip()))
 
 
 class Figure(models.Model):

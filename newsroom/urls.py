@@ -1,14 +1,12 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
 from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.views.generic import RedirectView
 
-from articles import views
-from articles.sitemaps import SITEMAPS
+from articles import sitemaps, views
 from comments import views as comment_views
 
 # A failure gets the site's own page in the reader's language (no database needed).
@@ -20,7 +18,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on their own; the icon is the static SVG
     # (its URL looked up per request, once the static storage is ready).
     path("favicon.ico", RedirectView.as_view(url=lazy(static_url, str)("favicon.svg"), permanent=True)),
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("sitemap.xml", sitemaps.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", sitemaps.sitemap_section, name="sitemap-section"),
     path("admin/", admin.site.urls),
     # Sent by the article page's script: one reading, counted outside the
     # cached page (articles.views.count_reading). No language prefix.

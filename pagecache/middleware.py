@@ -33,7 +33,7 @@ from .models import content_version
 
 PAGE_SECONDS = 600
 READER_NAMESPACES = {"articles", "search"}
-READER_VIEWS = {"sitemap", "robots"}
+READER_VIEWS = {"sitemap", "sitemap-section", "robots"}
 READER_METHODS = "GET, HEAD, OPTIONS"
 # Campaign and click identifiers: they never change what a page shows.
 TRACKING_PREFIXES = ("utm_",)

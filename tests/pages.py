@@ -1,5 +1,6 @@
 """Reading rendered pages the way a person sees them: text, and the language it is marked with."""
 
+import re
 from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -46,3 +47,9 @@ def text_chunks(html, root="body"):
 def page_text(html, root="body"):
     """The visible text inside `root`, with runs of white space folded to one space."""
     return " ".join(" ".join(text for text, _lang in text_chunks(html, root)).split())
+
+
+def sitemap_text(client):
+    """What the sitemaps list, as crawlers read them: /sitemap.xml and every child sitemap it names, as one text."""
+    index = client.get("/sitemap.xml").content.decode()
+    return index + "".join(client.get(address).content.decode() for address in re.findall(r"<loc>([^<]+)</loc>", index))

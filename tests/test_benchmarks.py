@@ -63,3 +63,31 @@ def test_soak_serves_readers_commenters_and_editors_at_once_without_errors_or_lo
     assert re.search(r"^comments stored +[1-9]\d* ", out, re.M), out
     assert re.search(r"^saves accepted +[1-9]\d* ", out, re.M), out
     assert len(re.findall(r"^p99 .* ms ", out, re.M)) == 10, out
+
+
+def test_scale_builds_a_small_archive_and_measures_every_row(tmp_path):
+    postgresql = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+    engine = "postgresql" if postgresql else "sqlite"
+    # A database of its own on the same server (scale_realistic_300), made afresh.
+    articles = 300
+    out = run(
+        sys.executable,
+        str(BENCH / "scale.py"),
+        "--engine",
+        engine,
+        "--articles",
+        str(articles),
+        "--corpus",
+        "realistic",
+        "--runs",
+        "2",
+        "--dir",
+        str(tmp_path),
+        "--fresh",
+    )
+    assert re.search(rf"^load {articles:,} articles", out, re.M), out
+    searches = re.findall(r"^search: .* (?:met|NOT met) +(\S+) hits$", out, re.M)
+    assert len(searches) == 8, out
+    assert searches[-1] == "0", out  # the query with no hit
+    assert re.search(r"^search: planted 2001 article, rank for \S+ +1\.0 +1\.0 +3 +rank +met", out, re.M), out
+    assert len(re.findall(r" (?:met|NOT met) ", out)) >= 10, out
