@@ -290,19 +290,30 @@ class WorkingCopies:
 
     # ---- Publishing and discarding ----
 
-    def publish_working_copy_view(self, request, object_id):
-        """Publish the working copy: the form it holds saved through the admin, checked as any save (POST)."""
+    def copy_to_act_on(self, request, object_id, action):
+        """(article, its working copy, None) for a POST of the copy's version; else an answer to send instead.
+
+        No copy: back to the form with a word. A GET: the confirmation page.
+        A version that is not the copy's: refused as changed since.
+        """
         article = self.changeable(request, object_id)
         working_copy = current_copy(article)
         if working_copy is None:
             messages.info(
                 request, gettext("This article has no working copy (it may have been published or discarded).")
             )
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+            return article, None, redirect(reverse("admin:articles_article_change", args=[article.pk]))
         if request.method != "POST":
-            return self.confirm(request, article, working_copy, "publish")
+            return article, working_copy, self.confirm(request, article, working_copy, action)
         if request.POST.get("version") != working_copy.version:
-            return self.changed_since(request, article)
+            return article, working_copy, self.changed_since(request, article)
+        return article, working_copy, None
+
+    def publish_working_copy_view(self, request, object_id):
+        """Publish the working copy: the form it holds saved through the admin, checked as any save (POST)."""
+        article, working_copy, answer = self.copy_to_act_on(request, object_id, "publish")
+        if answer:
+            return answer
         # The form the copy holds, sent once more through the change form:
         # its checks, its one transaction, its one version in History.
         data = {**working_copy.data, copies.VERSION_FIELD: [copies.SHOWN + working_copy.version]}
@@ -319,17 +330,9 @@ class WorkingCopies:
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def discard_working_copy_view(self, request, object_id):
-        article = self.changeable(request, object_id)
-        working_copy = current_copy(article)
-        if working_copy is None:
-            messages.info(
-                request, gettext("This article has no working copy (it may have been published or discarded).")
-            )
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        if request.method != "POST":
-            return self.confirm(request, article, working_copy, "discard")
-        if request.POST.get("version") != working_copy.version:
-            return self.changed_since(request, article)
+        article, working_copy, answer = self.copy_to_act_on(request, object_id, "discard")
+        if answer:
+            return answer
         working_copy.delete()
         messages.success(request, gettext("The working copy was discarded; the published article is unchanged."))
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))

@@ -2,7 +2,6 @@
 
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -11,7 +10,7 @@ from django.contrib.auth.models import User
 
 from articles.models import Article
 
-from .admin_browser import LOCALES, in_language, logged_in_page
+from .admin_browser import in_language, pages_of_editors
 from .factories import make_article, make_figure, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -43,23 +42,8 @@ def quick_heartbeat(monkeypatch):
 
 @pytest.fixture
 def open_as(live_server, browser, editors):
-    contexts = []
-
-    def open_as(name, language="en", width=1280):
-        page = logged_in_page(browser, live_server, name, PASSWORD, LOCALES[language], width)
-        contexts.append(page.context)
-        return page
-
-    yield open_as
-    # Leave every form first, so their "left" beacons reach the server while
-    # the test database is still there.
-    for context in contexts:
-        for page in context.pages:
-            page.on("dialog", lambda dialog: dialog.accept())
-            page.goto("about:blank")
-    time.sleep(0.3)
-    for context in contexts:
-        context.close()
+    with pages_of_editors(browser, live_server, PASSWORD) as open_as:
+        yield open_as
 
 
 def change_url(live_server, article):

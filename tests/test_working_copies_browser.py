@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles.models import Article
 from desk.models import WorkingCopy
 
-from .admin_browser import LOCALES, in_language, logged_in_page
+from .admin_browser import in_language, pages_of_editors
 from .factories import make_article, make_figure, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -36,21 +36,8 @@ def article(transactional_db):
 def open_as(live_server, browser, transactional_db):
     User.objects.create_superuser("zhang", "zhang@example.com", PASSWORD, first_name="张三")
     User.objects.create_superuser("lisi", "lisi@example.com", PASSWORD, first_name="李四")
-    contexts = []
-
-    def open_as(name, language="en", width=1280):
-        page = logged_in_page(browser, live_server, name, PASSWORD, LOCALES[language], width)
-        contexts.append(page.context)
-        return page
-
-    yield open_as
-    for context in contexts:
-        for page in context.pages:
-            page.on("dialog", lambda dialog: dialog.accept())
-            page.goto("about:blank")
-    time.sleep(0.3)
-    for context in contexts:
-        context.close()
+    with pages_of_editors(browser, live_server, PASSWORD) as open_as:
+        yield open_as
 
 
 @pytest.fixture
