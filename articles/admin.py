@@ -275,24 +275,18 @@ class TranslationStateFilter(admin.SimpleListFilter):
         return {}
 
     def queryset(self, request, queryset):
-        if self.value():
-            queryset = queryset.with_translation_state()
+        # The states stored per article (articles.translation_states).
         match self.value():
             case "complete":
-                return queryset.filter(
-                    lacks_english_text=False,
-                    lacks_chinese_text=False,
-                    misaligned_sections__isnull=True,
-                    translation_stale=False,
-                )
+                return queryset.filter(translation__complete=True)
             case "no-english":
-                return queryset.filter(lacks_english_text=True)
+                return queryset.filter(translation__lacks_english=True)
             case "no-chinese":
-                return queryset.filter(lacks_chinese_text=True)
+                return queryset.filter(translation__lacks_chinese=True)
             case "misaligned":
-                return queryset.filter(misaligned_sections__gt=0)
+                return queryset.filter(translation__misaligned_sections__gt=0)
             case "stale":
-                return queryset.filter(translation_stale=True)
+                return queryset.filter(translation__stale_pairs__gt=0)
         return queryset
 
 
@@ -314,6 +308,10 @@ class ArticlePaginator(CappedPaginator):
     """
 
     max_pages = 10
+    # Every page is read through its ids (articles.paging): the rows' columns
+    # worked out per article (comment counts) are then worked out for the
+    # hundred shown, not for every article a search or filter matched.
+    deep_offset = 0
 
 
 class ProbedPeriods(type(Article.objects.all())):
@@ -322,10 +320,16 @@ class ProbedPeriods(type(Article.objects.all())):
     Django's drill-down asks for the distinct years (months, days) of every
     article, which reads each row and converts its time; here each candidate
     period between the first and the last article is one indexed EXISTS.
+    A list of few articles (a search's matches) is asked Django's way: each
+    probe would test every article of a period against the matches.
     """
+
+    few_rows = 20_000
 
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         if kind not in ("year", "month", "day"):
+            return super().datetimes(field_name, kind, order, tzinfo)
+        if self.order_by().values("pk")[: self.few_rows + 1].count() <= self.few_rows:
             return super().datetimes(field_name, kind, order, tzinfo)
         bounds = self.aggregate(first=models.Min(field_name), last=models.Max(field_name))
         if bounds["first"] is None:

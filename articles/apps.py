@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import changes, links, sitemaps  # noqa: F401 (links registers its system check)
+        from . import archive_months, changes, links, sitemaps, translation_states  # noqa: F401 (links registers its system check)
         from .admin_guards import guard_every_admin
         from .models import Article, Category, Figure, Section
 
@@ -18,7 +18,9 @@ class ArticlesConfig(AppConfig):
         # cascade to its sections and figures — calls no model's delete();
         # post_delete is how Django lets us see each of those rows go.
         receivers = {
-            Article: lambda instance, using: changes.article_changed(instance.pk, using=using),
+            Article: lambda instance, using: changes.article_changed(
+                instance.pk, using=using, earlier_times=[instance.published_at]
+            ),
             Section: lambda instance, using: changes.article_changed(instance.article_id, using=using),
             Figure: lambda instance, using: changes.section_changed(instance.section_id, using=using),
             Category: lambda instance, using: changes.site_changed(using=using),
@@ -27,6 +29,10 @@ class ArticlesConfig(AppConfig):
             post_delete.connect(
                 deleted(record), sender=model, weak=False, dispatch_uid=f"articles.deleted.{model.__name__}"
             )
+        # The archive's month counts follow every change.
+        changes.content_changed.connect(archive_months.follow, dispatch_uid="articles.archive_months.follow")
+        # So do the stored translation states the admin's filters read.
+        changes.content_changed.connect(translation_states.follow, dispatch_uid="articles.translation_states.follow")
         # The sitemap index keeps each block's last change until an article in it changes.
         changes.content_changed.connect(sitemaps.forget_blocks, dispatch_uid="articles.sitemaps.forget_blocks")
         # Every admin screen, ours and the libraries', answers impossible

@@ -39,6 +39,12 @@ class Change:
     # Something shown on every page changed: a category's name, the set of
     # categories, a scheduled article's time coming.
     site: bool = False
+    # The publish times the changed articles had before the change (a
+    # deleted article's, a moved one's): the archive's month counts follow
+    # these months as well as the articles' present ones.
+    earlier_times: frozenset = frozenset()
+    # The database the change was committed to.
+    using: str = DEFAULT_DB_ALIAS
 
 
 @dataclass
@@ -50,6 +56,7 @@ class Batch:
     sections: set = field(default_factory=set)
     pages: set = field(default_factory=set)
     site: bool = False
+    earlier_times: set = field(default_factory=set)
 
     def __call__(self):
         articles = set(self.articles)
@@ -61,7 +68,13 @@ class Batch:
             articles |= set(
                 Section.objects.using(self.using).filter(pk__in=self.sections).values_list("article_id", flat=True)
             )
-        change = Change(articles=frozenset(articles), pages=frozenset(self.pages - articles), site=self.site)
+        change = Change(
+            articles=frozenset(articles),
+            pages=frozenset(self.pages - articles),
+            site=self.site,
+            earlier_times=frozenset(self.earlier_times),
+            using=self.using,
+        )
         for receiver, result in content_changed.send_robust(sender=Change, change=change):
             if isinstance(result, Exception):
                 logger.error("%s failed after a content change", receiver, exc_info=result)
@@ -80,7 +93,7 @@ def pending_batch(using):
     return None
 
 
-def record(using=None, *, articles=(), sections=(), pages=(), site=False):
+def record(using=None, *, articles=(), sections=(), pages=(), site=False, earlier_times=()):
     using = using or DEFAULT_DB_ALIAS
     batch = pending_batch(using)
     registered = batch is not None
@@ -89,14 +102,19 @@ def record(using=None, *, articles=(), sections=(), pages=(), site=False):
     batch.sections.update(sections)
     batch.pages.update(pages)
     batch.site = batch.site or site
+    batch.earlier_times.update(moment for moment in earlier_times if moment is not None)
     if not registered:
         # Outside a transaction this runs the batch at once: fill it first.
         transaction.on_commit(batch, using=using)
 
 
-def article_changed(*article_ids, using=None):
-    """The text, metadata or visibility of these articles changed (or they were deleted)."""
-    record(using, articles=article_ids)
+def article_changed(*article_ids, using=None, earlier_times=()):
+    """The text, metadata or visibility of these articles changed (or they were deleted).
+
+    `earlier_times`: the publish times they had before, where the change may
+    have moved them (a save that changed the time, a delete).
+    """
+    record(using, articles=article_ids, earlier_times=earlier_times)
 
 
 def section_changed(*section_ids, using=None):

@@ -29,6 +29,23 @@ ENGLISH_WORDS_PER_MINUTE = 220
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
+class ArchiveMonth(models.Model):
+    """How many published articles (scheduled ones too) a month of the newsroom's calendar holds.
+
+    Kept by articles.archive_months through the change path; the archive pages read it.
+    """
+
+    month = models.DateField(primary_key=True, verbose_name=_("month"))
+    published = models.PositiveIntegerField(default=0, verbose_name=_("published articles"))
+
+    class Meta:
+        verbose_name = _("archive month")
+        verbose_name_plural = _("archive months")
+
+    def __str__(self):
+        return f"{self.month:%Y-%m}: {self.published}"
+
+
 class Category(models.Model):
     slug = models.SlugField(_("slug"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=50, validators=[one_line])
@@ -235,9 +252,11 @@ class Article(models.Model):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
+        # The lists' order is (published_at, id), newest first; with the id in
+        # the index a page's ids are read from the index alone, in order.
         indexes = [
-            models.Index(fields=["status", "published_at"], name="article_visible_idx"),
-            models.Index(fields=["category", "status", "published_at"], name="article_category_visible_idx"),
+            models.Index(fields=["status", "published_at", "id"], name="article_visible_order_idx"),
+            models.Index(fields=["category", "status", "published_at", "id"], name="article_category_order_idx"),
         ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
@@ -248,10 +267,20 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         stamp_changes(self, self, ARTICLE_TEXT)
         super().save(*args, **kwargs)
-        changes.article_changed(self.pk, using=self._state.db)
+        earlier = getattr(self, "_stored_published_at", None)
+        changes.article_changed(self.pk, using=self._state.db, earlier_times=[earlier])
+        self._stored_published_at = self.published_at
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        article = super().from_db(db, field_names, values)
+        # The publish time as stored: a save that moves the article to another
+        # month has the archive count both months (articles.archive_months).
+        article._stored_published_at = article.__dict__.get("published_at")
+        return article
 
     def get_bilingual_url(self):
         return reverse("articles:bilingual", args=[self.slug])
@@ -344,6 +373,42 @@ class Article(models.Model):
             else:
                 entries.append((section, []))
         return entries
+
+
+class TranslationState(models.Model):
+    """An article's translation state as the admin's filters ask for it, kept by articles.translation_states.
+
+    Worked out per article from its sections and figures; a narrow table
+    beside the articles, so that each filter is an index look-up rather than
+    working out every article's state on each request.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, primary_key=True, related_name="translation", verbose_name=_("article")
+    )
+    lacks_english = models.BooleanField(default=False)
+    lacks_chinese = models.BooleanField(default=False)
+    misaligned_sections = models.PositiveIntegerField(default=0)
+    stale_pairs = models.PositiveIntegerField(default=0)
+    # None of the above.
+    complete = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = _("translation state")
+        verbose_name_plural = _("translation states")
+        # One partial index per filter whose articles are few, listing them.
+        indexes = [
+            models.Index(fields=["article"], condition=models.Q(lacks_english=True), name="translation_no_english_idx"),
+            models.Index(fields=["article"], condition=models.Q(lacks_chinese=True), name="translation_no_chinese_idx"),
+            models.Index(
+                fields=["article"], condition=models.Q(misaligned_sections__gt=0), name="translation_misaligned_idx"
+            ),
+            models.Index(fields=["article"], condition=models.Q(stale_pairs__gt=0), name="translation_stale_idx"),
+            models.Index(fields=["article"], condition=models.Q(complete=False), name="translation_incomplete_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id}: {'complete' if self.complete else 'incomplete'}"
 
 
 class Section(models.Model):

@@ -2,21 +2,20 @@ import datetime
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, Max, Min, Prefetch
+from django.db.models import F, Prefetch
 from django.http import Http404, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
-from django.utils.timezone import localtime, make_aware
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, ListView
 from modern_csrf.decorators import csrf_protect as modern_csrf_protect
 
+from .archive_months import instant, next_day, visible_month_counts
 from .links import absolute_url
 from .models import Article, Category, Section
 from .paging import CappedPaginator
@@ -26,7 +25,6 @@ logger = logging.getLogger(__name__)
 
 LATEST_ON_HOME = 10
 RELATED_ARTICLES = 4
-ARCHIVE_COUNTS_SECONDS = 300
 
 
 def home(request):
@@ -125,7 +123,7 @@ class ArchivePeriod(ListView):
         # the calendar (year 1, year 9999) a bound may not exist as an instant
         # in UTC; the period is then open on that side.
         # The period's bounds come before published()'s "up to now", so that
-        # SQLite bounds its index scan by the period (see month_counts).
+        # SQLite bounds its index scan by the period (see archive_months.count_months).
         articles = Article.objects.all()
         if (start := instant(first)) is not None:
             articles = articles.filter(published_at__gte=start)
@@ -137,101 +135,16 @@ class ArchivePeriod(ListView):
         return super().get_context_data(archive_years=archive_counts(self.request), **self.period, **kwargs)
 
 
-def next_day(day, years, month=1):
-    """The first day of the next period after `day`, or None past the calendar's end (year 9999)."""
-    try:
-        return day.replace(year=day.year + years, month=month)
-    except ValueError:
-        return None
-
-
-def instant(day):
-    """Midnight at the start of `day` in the newsroom's time zone, or None where UTC cannot hold it."""
-    moment = make_aware(datetime.datetime.combine(day, datetime.time()))
-    try:
-        moment.astimezone(datetime.UTC)
-    except OverflowError:
-        return None
-    return moment
-
-
 def archive_index(request):
     return render(request, "articles/archive.html", {"archive_years": archive_counts(request)})
 
 
 def archive_counts(request):
-    """[(year, total, [(month, count), …]), …] of what readers may see, newest first.
-
-    Counting every article by month is the archive's one costly query. When a
-    page cache serves the request it says which content version the page is
-    for (`request.content_version`); the counts are then kept under that
-    version, which every change raises. Otherwise they are counted afresh.
-    """
-    version = getattr(request, "content_version", None)
-    key = f"articles:archive-counts:{version}"
-    cached = cache.get(key) if version is not None else None
-    if cached is not None:
-        return cached
+    """[(year, total, [(month, count), …]), …] of what readers may see, newest first (articles.archive_months)."""
     years = {}
-    for month, count in month_counts():
+    for month, count in visible_month_counts():
         years.setdefault(month.year, []).append((month, count))
-    counts = [(year, sum(count for _month, count in months), months) for year, months in years.items()]
-    if version is not None:
-        cache.set(key, counts, ARCHIVE_COUNTS_SECONDS)
-    return counts
-
-
-# Months counted by one statement (SQLite allows 500 parts in a compound SELECT).
-MONTHS_PER_STATEMENT = 400
-
-
-def month_counts():
-    """[(first day of a month, articles readers may see in it)], newest first, months with none left out.
-
-    Each month of the newsroom's calendar between the first and the last
-    article is counted over its own range of the (status, published_at)
-    index. Truncating every article's time to its month instead made the
-    database convert each of a million times (on SQLite in Python): seconds.
-    """
-    published = Article.objects.published()
-    bounds = published.aggregate(first=Min("published_at"), last=Max("published_at"))
-    if bounds["first"] is None:
-        return []
-    first, last = localtime(bounds["first"]).date(), localtime(bounds["last"]).date()
-    months, day = [], first.replace(day=1)
-    while day <= last:
-        after = next_day(day, years=day.month == 12, month=day.month % 12 + 1)
-        months.append((day, after))
-        if after is None:
-            break
-        day = after
-    # One statement per MONTHS_PER_STATEMENT months: the visible articles'
-    # query as the ORM writes it, once, counted over each month's range.
-    # (Building a queryset per month cost more than counting.)
-    floor, ceiling = bounds["first"], bounds["last"] + datetime.timedelta(microseconds=1)
-    sentinels = (datetime.datetime(1, 1, 2, tzinfo=datetime.UTC), datetime.datetime(1, 1, 3, tzinfo=datetime.UTC))
-    # The month's range comes first: SQLite bounds its index scan by the first
-    # upper bound it is given, and published()'s "up to now" would make each
-    # month's count read every later article too.
-    period = Article.objects.filter(published_at__gte=sentinels[0], published_at__lt=sentinels[1])
-    period = period.published().order_by().values("pk")
-    sql, params = period.query.sql_with_params()
-    adapt = connection.ops.adapt_datetimefield_value
-    slots = [params.index(adapt(sentinel)) for sentinel in sentinels]
-    counted = {}
-    for start in range(0, len(months), MONTHS_PER_STATEMENT):
-        parts, values = [], []
-        for number, (day, after) in enumerate(months[start : start + MONTHS_PER_STATEMENT], start):
-            begin = instant(day) or floor
-            end = (instant(after) if after is not None else None) or ceiling
-            filled = list(params)
-            filled[slots[0]], filled[slots[1]] = adapt(begin), adapt(end)
-            parts.append(f"SELECT {number}, COUNT(*) FROM ({sql}) AS month_{number}")
-            values += filled
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(parts), values)
-            counted.update(cursor.fetchall())
-    return [(months[number][0], counted[number]) for number in sorted(counted, reverse=True) if counted[number]]
+    return [(year, sum(count for _month, count in months), months) for year, months in years.items()]
 
 
 def robots_txt(request):

@@ -18,7 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import paging
-from articles.admin import ArticleAdmin, ArticlePaginator
+from articles.admin import ArticleAdmin, ArticlePaginator, ProbedPeriods
 from articles.models import Article
 from comments.models import Comment
 
@@ -214,7 +214,9 @@ def test_the_admin_list_counts_each_articles_comments():
     assert re.search(r'field-pending_comments">1<', body), body
 
 
-def test_the_date_drill_down_offers_only_periods_that_have_articles_in_the_newsrooms_calendar():
+@pytest.mark.parametrize("few_rows", [0, 20_000], ids=["probed period by period", "asked Django's way"])
+def test_the_date_drill_down_offers_only_periods_that_have_articles_in_the_newsrooms_calendar(monkeypatch, few_rows):
+    monkeypatch.setattr(ProbedPeriods, "few_rows", few_rows)
     make_article(slug="y2018", published_at=at(2018, 5, 1))
     # 31 December 2019, 20:00 UTC is already 2020 in Shanghai.
     make_article(slug="y2020", published_at=datetime.datetime(2019, 12, 31, 20, tzinfo=datetime.UTC))

@@ -32,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import changes, corpus
+from articles import archive_months, changes, corpus, translation_states
 from articles.archive import ensure_categories
 from articles.models import Article, Category, Figure, Section
 
@@ -73,6 +73,7 @@ class Command(BaseCommand):
         if delete:
             with transaction.atomic():
                 deleted = delete_synthetic()
+                archive_months.recount_all()
             changes.site_changed()
             if verbose:
                 self.stdout.write(f"Deleted {deleted} synthetic articles.")
@@ -124,7 +125,10 @@ class Command(BaseCommand):
             call_command("rebuild_search_index", verbosity=options["verbosity"])
             if verbose:
                 self.stdout.write(f"Search index rebuilt in {time.perf_counter() - index_started:.1f} s.")
-        # Every page may list the new articles: drop the whole page cache.
+        # The rows bypassed the change path: count the archive's months afresh,
+        # then drop the whole page cache (every page may list the new articles).
+        archive_months.recount_all()
+        translation_states.store_all()
         changes.site_changed()
 
 
@@ -144,7 +148,12 @@ def delete_synthetic():
 
     for model in apps.get_models():
         for field in model._meta.get_fields():
-            if field.many_to_one and field.related_model is Article and model not in (Section,):
+            if (
+                (field.many_to_one or field.one_to_one)
+                and field.concrete
+                and field.related_model is Article
+                and model not in (Section,)
+            ):
                 model._base_manager.filter(**{f"{field.name}__in": ids}).delete()
     Figure.objects.filter(section__article__in=ids)._raw_delete(connection.alias)
     Section.objects.filter(article__in=ids)._raw_delete(connection.alias)

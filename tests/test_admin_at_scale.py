@@ -1,0 +1,167 @@
+"""The article list's filters and search box read what is kept for them, and stay right through every change."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+
+from articles import translation_states
+from articles.models import Article, TranslationState
+
+from .factories import make_article, make_section
+
+pytestmark = pytest.mark.django_db
+
+FILTERS = {
+    "complete": lambda state: state.complete,
+    "no-english": lambda state: state.lacks_english,
+    "no-chinese": lambda state: state.lacks_chinese,
+    "misaligned": lambda state: state.misaligned_sections > 0,
+    "stale": lambda state: state.stale_pairs > 0,
+}
+
+
+@pytest.fixture
+def editor():
+    client = Client(headers={"accept-language": "en"})
+    client.force_login(User.objects.create_superuser("lin", "lin@example.com", "pw-long-enough-123"))
+    return client
+
+
+def listed(editor, query):
+    """The ids of the articles the list shows for `query` (one page of a hundred)."""
+    response = editor.get("/admin/articles/article/", query)
+    assert response.status_code == 200
+    return {int(pk) for pk in re.findall(r"/admin/articles/article/(\d+)/change/", response.content.decode())}
+
+
+def worked_out():
+    """Each article's state as the list works it out for the rows it shows (with_translation_state)."""
+    return {state.article_id: state for state in translation_states.states_of(Article.objects.all())}
+
+
+def test_every_filter_lists_exactly_the_articles_in_that_state_after_a_bulk_load(editor):
+    call_command("generate_articles", "70", "--corpus", "realistic", "--no-index", verbosity=0)
+    states = worked_out()
+    assert TranslationState.objects.count() == Article.objects.count() == 70
+    for name, holds in FILTERS.items():
+        expected = {pk for pk, state in states.items() if holds(state)}
+        assert listed(editor, {"translation": name}) == expected, name
+    # The corpus has articles in more than one state, or this proves little.
+    assert 0 < len([state for state in states.values() if state.complete]) < 70
+
+
+def test_the_states_follow_edits_deletes_and_bulk_deletes(editor):
+    article = make_article(slug="translated")
+    section = make_section(article)
+    assert listed(editor, {"translation": "complete"}) == {article.pk}
+    section.body_en = ""
+    section.save()
+    assert listed(editor, {"translation": "no-english"}) == {article.pk}
+    assert listed(editor, {"translation": "complete"}) == set()
+    section.body_en = "First paragraph.\n\nSecond paragraph.\n\nA third."
+    section.save()
+    assert listed(editor, {"translation": "misaligned"}) == {article.pk}
+    section.body_en = "First paragraph.\n\nSecond paragraph."
+    section.save()
+    section.body_zh_hans = "第一段！\n\n第二段。"  # the original changes; its translation is now out of date
+    section.save()
+    assert listed(editor, {"translation": "stale"}) == {article.pk}
+    others = [make_article(slug=f"other-{number}", title_en="") for number in range(3)]
+    assert listed(editor, {"translation": "no-english"}) == {other.pk for other in others}
+    article.delete()
+    Article.objects.filter(pk__in=[others[0].pk, others[1].pk]).delete()  # "Delete selected"
+    assert listed(editor, {"translation": "no-english"}) == {others[2].pk}
+    assert set(TranslationState.objects.values_list("article_id", flat=True)) == {others[2].pk}
+
+
+def test_a_rolled_back_change_leaves_the_stored_state(editor):
+    from django.db import transaction
+
+    article = make_article(slug="kept")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article.title_en = ""
+        article.save()
+        raise RuntimeError("the save failed")
+    assert listed(editor, {"translation": "no-english"}) == set()
+    assert listed(editor, {"translation": "complete"}) == {article.pk}
+
+
+def test_storing_every_state_afresh_agrees_with_the_change_path():
+    for number in range(6):
+        article = make_article(slug=f"a{number}", title_en="" if number % 3 == 0 else "Title")
+        make_section(article, body_en="One." if number % 2 else "One.\n\nTwo.")
+    kept = {row.article_id: row for row in TranslationState.objects.all()}
+    translation_states.store_all()
+    fresh = {row.article_id: row for row in TranslationState.objects.all()}
+    assert set(kept) == set(fresh)
+    for pk, row in fresh.items():
+        assert [getattr(row, field) for field in translation_states.FIELDS] == [
+            getattr(kept[pk], field) for field in translation_states.FIELDS
+        ]
+
+
+@pytest.fixture
+def titled():
+    return {
+        "vaccine": make_article(slug="vaccine-trial", title_zh_hans="疫苗试验开始", title_en="Vaccine trials begin"),
+        "hospital": make_article(
+            slug="hospital-opens",
+            title_zh_hans="新医院开业",
+            title_en="A new hospital opens",
+            summary_en="The clinic treats its first patients.",
+            status=Article.Status.DRAFT,
+        ),
+        "other": make_article(slug="pearl-river", title_zh_hans="珠江的潮汐", title_en="Tides of the Pearl River"),
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("疫苗", {"vaccine"}),
+        ("疫苗試驗", {"vaccine"}),  # Traditional finds Simplified
+        ("vaccines", {"vaccine"}),  # English by its stem
+        ("hospital", {"hospital"}),  # drafts too: editors look for them
+        ("patients", {"hospital"}),  # in the summary
+        ("tides", {"other"}),
+        ("hospital-opens", {"hospital"}),  # an exact slug
+        ("潮汐 river", {"other"}),  # words of both languages
+        ("zzqqxx", set()),
+    ],
+)
+def test_the_search_box_finds_words_of_titles_and_summaries_in_either_language_and_script(editor, titled, query, found):
+    assert listed(editor, {"q": query}) == {titled[name].pk for name in found}
+
+
+@pytest.mark.parametrize("query", ["!!!", "…", "x" * 300, "\x00", "'; DROP TABLE articles_article; --", '"', "*"])
+def test_the_search_box_answers_queries_the_index_cannot_look_for_without_error(editor, titled, query):
+    response = editor.get("/admin/articles/article/", {"q": query})
+    assert response.status_code == 200
+    assert Article.objects.count() == 3
+
+
+def test_the_search_box_follows_a_renamed_article_at_once(editor, titled):
+    article = titled["other"]
+    article.title_en = "Storm surge on the Pearl River"
+    article.save()
+    assert listed(editor, {"q": "storm"}) == {article.pk}
+    assert listed(editor, {"q": "tides"}) == set()
+    article.delete()
+    assert listed(editor, {"q": "storm"}) == set()
+
+
+def test_a_deep_page_of_a_category_lists_the_same_articles_in_the_same_order_as_read_directly(monkeypatch):
+    from articles import paging
+
+    for number in range(30):
+        make_article(slug=f"deep-{number}")
+    monkeypatch.setattr(paging.CappedPaginator, "deep_offset", 0)
+    articles = Article.objects.published().order_by("-published_at", "-pk")
+    paginator = paging.CappedPaginator(articles, 7)
+    for number in paginator.page_range:
+        assert [article.pk for article in paginator.page(number)] == [
+            article.pk for article in articles[(number - 1) * 7 : number * 7]
+        ]
