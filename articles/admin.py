@@ -326,6 +326,23 @@ class ProbedPeriods(type(Article.objects.all())):
 
     few_rows = 20_000
 
+    def aggregate(self, *args, **kwargs):
+        """The first and last publish times (the drill-down's "first=Min, last=Max") as two index look-ups.
+
+        SQLite answers MIN and MAX together by reading every row: 90 ms over
+        a million articles, asked twice per list.
+        """
+        wanted = kwargs if not args else None
+        if wanted and set(wanted) == {"first", "last"}:
+            first, last = wanted["first"], wanted["last"]
+            if first == models.Min("published_at") and last == models.Max("published_at"):
+                times = self.order_by().values_list("published_at", flat=True)
+                return {
+                    "first": times.order_by("published_at", "pk").first(),
+                    "last": times.order_by("-published_at", "-pk").first(),
+                }
+        return super().aggregate(*args, **kwargs)
+
     def datetimes(self, field_name, kind, order="ASC", tzinfo=None):
         if kind not in ("year", "month", "day"):
             return super().datetimes(field_name, kind, order, tzinfo)
@@ -339,10 +356,13 @@ class ProbedPeriods(type(Article.objects.all())):
         found = []
         while start is not None and start <= last:
             after = following(start, kind)
-            period = self.filter(**{f"{field_name}__gte": start})
+            # The period's bounds come first: SQLite bounds its index scan by
+            # the first bound it is given on a column, and a list filtered by
+            # "since 2000" would make each probe read every article since then.
+            period = self.model._base_manager.filter(**{f"{field_name}__gte": start})
             if after is not None:
                 period = period.filter(**{f"{field_name}__lt": after})
-            if period.exists():
+            if (period & self.order_by()).exists():
                 found.append(start)
             start = after
         return found if order == "ASC" else found[::-1]

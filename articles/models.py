@@ -257,6 +257,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at", "id"], name="article_visible_order_idx"),
             models.Index(fields=["category", "status", "published_at", "id"], name="article_category_order_idx"),
+            # The editors' list, which shows drafts too, and its date drill-down.
+            models.Index(fields=["published_at", "id"], name="article_published_order_idx"),
         ]
         verbose_name = _("article")
         verbose_name_plural = _("articles")

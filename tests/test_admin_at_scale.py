@@ -165,3 +165,40 @@ def test_a_deep_page_of_a_category_lists_the_same_articles_in_the_same_order_as_
         assert [article.pk for article in paginator.page(number)] == [
             article.pk for article in articles[(number - 1) * 7 : number * 7]
         ]
+
+
+@pytest.mark.parametrize("few_rows", [0, 20_000], ids=["probed", "asked Django's way"])
+@pytest.mark.parametrize(
+    "query",
+    [{}, {"published_at__gte": "2019-01-01 00:00:00+08:00"}, {"q": "vaccine"}, {"translation": "no-english"}],
+    ids=["all", "since 2019", "a search", "a translation filter"],
+)
+def test_the_date_drill_down_offers_the_years_of_the_articles_listed_and_no_others(
+    editor, monkeypatch, few_rows, query
+):
+    from articles.admin import ProbedPeriods
+
+    monkeypatch.setattr(ProbedPeriods, "few_rows", few_rows)
+    for year in (2016, 2018, 2019, 2021):
+        make_article(slug=f"vaccine-{year}", title_en=f"Vaccine news of {year}", published_at=at_noon(year))
+        make_article(slug=f"other-{year}", title_en="", published_at=at_noon(year, 6))
+    shown = listed(editor, query)
+    body = editor.get("/admin/articles/article/", query).content.decode()
+    offered = {int(year) for year in re.findall(r"published_at__year=(\d+)", body)}
+    expected = {article.published_at.year for article in Article.objects.filter(pk__in=shown)}
+    assert offered == expected and len(expected) >= 2
+
+
+def test_a_list_within_one_month_opens_its_drill_down_at_the_days(editor):
+    for day in (3, 17):
+        make_article(slug=f"march-{day}", published_at=at_noon(2020, 3, day))
+    body = editor.get("/admin/articles/article/").content.decode()
+    assert sorted(set(re.findall(r"published_at__day=(\d+)", body))) == ["17", "3"]
+
+
+def at_noon(year, month=3, day=10):
+    import datetime
+
+    from django.utils import timezone
+
+    return timezone.make_aware(datetime.datetime(year, month, day, 12))
