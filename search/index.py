@@ -184,10 +184,6 @@ class SqliteBackend:
         )
         return cursor.fetchone()[0]
 
-    def head_ids(self, terms):
-        """SQL and parameters for the ids of every article with the query in its title or summary."""
-        return f"SELECT rowid FROM {self.head_table} WHERE {self.head_table} MATCH %s", [self.match_expression(terms)]
-
     def best(self, cursor, terms, head, fetch):
         """The `fetch` best (id, score) of the head or of whole documents, best (lowest) first.
 
@@ -340,10 +336,6 @@ class PostgresBackend:
             [self.tsquery(terms), *visible_params],
         )
         return cursor.fetchone()[0]
-
-    def head_ids(self, terms):
-        """SQL and parameters for the ids of every article with the query in its title or summary."""
-        return f"SELECT article_id FROM {self.table} WHERE {HEAD} @@ to_tsquery('english', %s)", [self.tsquery(terms)]
 
     def best(self, cursor, terms, head, fetch):
         """The `fetch` best (id, score) of the head (weights A, B) or of whole documents, best (lowest) first."""
@@ -538,13 +530,16 @@ def search(query, limit=10, offset=0):
     return total, ranked[offset:wanted]
 
 
-def head_matches(query):
-    """(SQL, parameters) selecting the ids of every article, drafts too, with `query` in its title or summary.
+def best_head_matches(query, limit):
+    """Ids of the `limit` articles, drafts too, that best match `query` in title or summary (one more if more match).
 
-    For the admin's search box (search.admin): an indexed look-up where
-    LIKE '%…%' over every title read the whole table. Raises QueryError.
+    For the admin's search box (search.admin): ranked in the index as the
+    site's search ranks its first tier. Raises QueryError.
     """
-    return backend().head_ids(parse_query(query))
+    terms = parse_query(query)
+    engine = backend()
+    with engine.planned() as cursor:
+        return [pk for pk, _score in engine.best(cursor, terms, head=True, fetch=limit + 1)]
 
 
 def best_visible(engine, cursor, terms, head, wanted, skip=frozenset()):

@@ -202,3 +202,17 @@ def at_noon(year, month=3, day=10):
     from django.utils import timezone
 
     return timezone.make_aware(datetime.datetime(year, month, day, 12))
+
+
+def test_a_search_matching_more_than_the_list_holds_lists_the_best_and_says_so(editor, monkeypatch):
+    from search import admin as search_admin
+
+    monkeypatch.setattr(search_admin, "MOST_MATCHES", 2)
+    best = make_article(slug="best", title_en="Vaccine vaccine vaccine", summary_en="Vaccines and a vaccine.")
+    good = make_article(slug="good", title_en="Vaccine trial", summary_en="A vaccine.")
+    for number in range(3):
+        make_article(slug=f"passing-{number}", title_en="News of the week", summary_en="Also a vaccine.")
+    response = editor.get("/admin/articles/article/", {"q": "vaccine"})
+    assert listed(editor, {"q": "vaccine"}) == {best.pk, good.pk}
+    assert "More than 2 articles match; the 2 that match best are listed" in response.content.decode()
+    assert "More than" not in editor.get("/admin/articles/article/", {"q": "trial"}).content.decode()
