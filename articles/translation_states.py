@@ -53,20 +53,84 @@ def store(article_ids, using="default"):
 
 
 def store_all(using="default"):
-    """Every article's state afresh, CHUNK articles at a time (after a bulk load)."""
+    """Every article's state afresh, CHUNK articles (by id) at a time, after a bulk load.
+
+    The same state as `states_of`, counted set-wise: each chunk's sections
+    and figures are read once and grouped by article, where the per-article
+    subqueries of `with_translation_state` took over a second a chunk on
+    PostgreSQL at a million articles. (A test holds the two to each other.)
+    """
     from .models import Article, TranslationState
 
-    articles = Article.objects.using(using)
+    states = TranslationState.objects.using(using)
     with transaction.atomic(using=using):
-        TranslationState.objects.using(using).all().delete()
+        states.all().delete()
     last = 0
     while True:
-        ids = list(articles.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
+        ids = list(Article.objects.using(using).filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:CHUNK])
         if not ids:
             return
         with transaction.atomic(using=using):
-            TranslationState.objects.using(using).bulk_create(states_of(articles.filter(pk__in=ids)))
+            states.bulk_create(states_between(ids[0], ids[-1], using))
         last = ids[-1]
+
+
+def states_between(low, high, using):
+    """TranslationState objects (unsaved) of the articles with ids from `low` to `high`, counted set-wise."""
+    from django.db.models import Count, F, Q, Sum
+
+    from .models import Article, Figure, Section, TranslationState
+
+    def lacking(language, other):
+        # Text in one language whose counterpart in the other is empty.
+        return Count(
+            "pk",
+            filter=(~Q(**{f"body_{other}": ""}) & Q(**{f"body_{language}": ""}))
+            | (~Q(**{f"heading_{other}": ""}) & Q(**{f"heading_{language}": ""})),
+        )
+
+    sections = {
+        row["article_id"]: row
+        for row in Section.objects.using(using)
+        .filter(article_id__gte=low, article_id__lte=high)
+        .order_by()
+        .values("article_id")
+        .annotate(
+            no_english=lacking("en", "zh_hans"),
+            no_chinese=lacking("zh_hans", "en"),
+            misaligned=Count("pk", filter=~Q(paragraphs_zh=F("paragraphs_en"))),
+            zh_changed=Sum("zh_changed_pairs"),
+            en_changed=Sum("en_changed_pairs"),
+        )
+    }
+    captions = set(
+        Figure.objects.using(using)
+        .filter(section__article_id__gte=low, section__article_id__lte=high)
+        .filter(~Q(caption_zh_hans=""), caption_en="")
+        .values_list("section__article_id", flat=True)
+    )
+    made = []
+    articles = Article.objects.using(using).filter(pk__gte=low, pk__lte=high).order_by("pk")
+    for pk, title_en, title_zh, original in articles.values_list(
+        "pk", "title_en", "title_zh_hans", "original_language"
+    ):
+        counted = sections.get(pk, {})
+        no_english = title_en == "" or bool(counted.get("no_english")) or pk in captions
+        no_chinese = title_zh == "" or bool(counted.get("no_chinese"))
+        misaligned = counted.get("misaligned") or 0
+        changed = {Article.Original.CHINESE: "zh_changed", Article.Original.ENGLISH: "en_changed"}.get(original)
+        stale = (counted.get(changed) or 0) if changed else 0
+        made.append(
+            TranslationState(
+                article_id=pk,
+                lacks_english=no_english,
+                lacks_chinese=no_chinese,
+                misaligned_sections=misaligned,
+                stale_pairs=stale,
+                complete=not (no_english or no_chinese or misaligned or stale),
+            )
+        )
+    return made
 
 
 def follow(sender, change, **kwargs):

@@ -90,13 +90,29 @@ def test_a_rolled_back_change_leaves_the_stored_state(editor):
 
 
 def test_storing_every_state_afresh_agrees_with_the_change_path():
+    from .factories import make_figure
+
     for number in range(6):
         article = make_article(slug=f"a{number}", title_en="" if number % 3 == 0 else "Title")
         make_section(article, body_en="One." if number % 2 else "One.\n\nTwo.")
+    make_figure(make_section(make_article(slug="caption"), heading_zh_hans=""), caption_en="")  # a caption untranslated
+    make_section(make_article(slug="heading"), heading_zh_hans="", heading_en="Only English")
+    make_article(slug="no-sections", title_zh_hans="")
+    for original in ("en", "zh", "both"):
+        section = make_section(make_article(slug=f"original-{original}", original_language=original))
+        if original == "en":  # only the original changes: its translation is out of date
+            section.body_en = "First paragraph, revised.\n\nSecond paragraph."
+        else:
+            section.body_zh_hans = "第一段，已修改。\n\n第二段。"
+        section.save()
     kept = {row.article_id: row for row in TranslationState.objects.all()}
     translation_states.store_all()
     fresh = {row.article_id: row for row in TranslationState.objects.all()}
-    assert set(kept) == set(fresh)
+    assert set(kept) == set(fresh) == set(Article.objects.values_list("pk", flat=True))
+    assert {field: sum(bool(getattr(row, field)) for row in fresh.values()) for field in translation_states.FIELDS} == {
+        field: sum(bool(getattr(row, field)) for row in kept.values()) for field in translation_states.FIELDS
+    }
+    assert all(sum(bool(getattr(row, field)) for row in fresh.values()) for field in translation_states.FIELDS)
     for pk, row in fresh.items():
         assert [getattr(row, field) for field in translation_states.FIELDS] == [
             getattr(kept[pk], field) for field in translation_states.FIELDS
