@@ -15,24 +15,26 @@ CHUNK = 5_000
 
 def states_of(articles):
     """TranslationState objects (unsaved) for a queryset of articles, worked out by the database."""
-    from .models import TranslationState
-
     rows = articles.order_by().with_translation_state()
     values = rows.values_list("pk", "lacks_english_text", "lacks_chinese_text", "misaligned_sections", "stale_pairs")
-    states = []
-    for pk, no_english, no_chinese, misaligned, stale in values:
-        misaligned, stale = misaligned or 0, stale or 0
-        states.append(
-            TranslationState(
-                article_id=pk,
-                lacks_english=no_english,
-                lacks_chinese=no_chinese,
-                misaligned_sections=misaligned,
-                stale_pairs=stale,
-                complete=not (no_english or no_chinese or misaligned or stale),
-            )
-        )
-    return states
+    return [
+        state_of(pk, english, chinese, misaligned or 0, stale or 0)
+        for pk, english, chinese, misaligned, stale in values
+    ]
+
+
+def state_of(pk, no_english, no_chinese, misaligned, stale):
+    """One article's TranslationState (unsaved); complete is "none of the four"."""
+    from .models import TranslationState
+
+    return TranslationState(
+        article_id=pk,
+        lacks_english=no_english,
+        lacks_chinese=no_chinese,
+        misaligned_sections=misaligned,
+        stale_pairs=stale,
+        complete=not (no_english or no_chinese or misaligned or stale),
+    )
 
 
 FIELDS = ["lacks_english", "lacks_chinese", "misaligned_sections", "stale_pairs", "complete"]
@@ -79,7 +81,7 @@ def states_between(low, high, using):
     """TranslationState objects (unsaved) of the articles with ids from `low` to `high`, counted set-wise."""
     from django.db.models import Count, F, Q, Sum
 
-    from .models import Article, Figure, Section, TranslationState
+    from .models import Article, Figure, Section
 
     def lacking(language, other):
         # Text in one language whose counterpart in the other is empty.
@@ -120,16 +122,7 @@ def states_between(low, high, using):
         misaligned = counted.get("misaligned") or 0
         changed = {Article.Original.CHINESE: "zh_changed", Article.Original.ENGLISH: "en_changed"}.get(original)
         stale = (counted.get(changed) or 0) if changed else 0
-        made.append(
-            TranslationState(
-                article_id=pk,
-                lacks_english=no_english,
-                lacks_chinese=no_chinese,
-                misaligned_sections=misaligned,
-                stale_pairs=stale,
-                complete=not (no_english or no_chinese or misaligned or stale),
-            )
-        )
+        made.append(state_of(pk, no_english, no_chinese, misaligned, stale))
     return made
 
 
