@@ -3,8 +3,6 @@
 import contextlib
 import time
 
-from django.db import OperationalError
-
 LOCALES = {"en": "en-US", "zh-hans": "zh-CN"}
 
 
@@ -45,22 +43,3 @@ def pages_of_editors(browser, live_server, password):
     time.sleep(0.3)
     for context in contexts:
         context.close()
-
-
-def as_a_colleague(write, seconds=10):
-    """Run `write` (a colleague's change made from the test) while editors' pages are open.
-
-    The live server shares the test's in-memory SQLite database (one shared
-    cache), where a statement of a request still being served — a heartbeat,
-    the beacon of a closed tab — makes a write fail at once with "table is
-    locked" instead of waiting as a second process would (the busy timeout).
-    Retrying for a while is that wait. On PostgreSQL the first try succeeds.
-    """
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return write()
-        except OperationalError as error:
-            if "locked" not in str(error) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)

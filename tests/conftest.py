@@ -10,6 +10,25 @@ from django.utils import translation
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite the test database is a file, as in production, not Django's shared in-memory one.
+
+    With an in-memory database the live server's threads and the test share
+    one cache, where a write that meets another thread's statement fails at
+    once with "database table is locked" instead of waiting: a browser test
+    that wrote while a page's heartbeat or beacon was served failed now and
+    then. On a file, each thread has its own connection with the production
+    settings (WAL, the busy timeout), so readers never block the writer and
+    two writers wait for each other, as two gunicorn workers do.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
 @pytest.fixture(autouse=True)
 def commits_as_in_production(monkeypatch):
     """Run on_commit callbacks when a transaction of the code under test commits, as in production.
@@ -123,7 +142,7 @@ def pages_left_before_the_database_goes(request):
     The admin's pages talk to the server on their own (a heartbeat every
     15 s, a beacon when the page is left: static/js/admin-desk.js). A page
     still open when the test ends would send those while the test database
-    is being emptied, and SQLite answers "database table is locked". Asking
+    is being emptied, and find their rows gone. Asking
     for the database and the browser here makes them outlive this fixture,
     so its clean-up runs while both are still there.
     """
