@@ -1,3 +1,4 @@
+import collections
 import datetime
 from functools import partial
 
@@ -24,6 +25,7 @@ from reversion.admin import VersionAdmin
 from reversion.errors import RevertError
 from reversion.models import Version
 
+from . import tallies
 from .admin_labels import ARTICLE_HELP, SectionForm
 from .admin_widgets import ThumbnailFileWidget
 from .images import CheckedImageField
@@ -257,6 +259,87 @@ def version_of(moment):
     return moment.isoformat() if moment else ""
 
 
+# The list's parameters that a kept tally (articles.tallies) can answer for.
+TALLIED = {"status__exact": "status", "category__id__exact": "category_id"}
+
+
+def tallied_narrowing(changelist, own):
+    """The {status, category_id} the list is narrowed to besides the parameters `own`; None if anything else narrows it.
+
+    Then the counts beside a filter's choices can be read from the tallies;
+    otherwise (a search, a date, a translation state) Django counts them.
+    """
+    if changelist.query:
+        return None
+    fixed = {}
+    for name, values in changelist.get_filters_params().items():
+        if name in own:
+            continue
+        value = values[-1] if isinstance(values, list) else values
+        if name not in TALLIED or (name == "category__id__exact" and not is_id(value)):
+            return None
+        fixed[TALLIED[name]] = value
+    return fixed
+
+
+def is_id(value):
+    return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
+
+
+def tally_by(field, fixed, using):
+    """{value of `field`: articles} from the tallies, narrowed to `fixed`."""
+    counts = collections.Counter()
+    for (category_id, status), count in tallies.tallied(using, **fixed).items():
+        counts[{"status": status, "category_id": category_id}[field]] += count
+    return counts
+
+
+class TalliedFacets:
+    """A filter whose "show counts" reads the kept tallies where they answer (else Django counts them)."""
+
+    tally_field = None
+
+    def get_facet_queryset(self, changelist):
+        fixed = tallied_narrowing(changelist, self.expected_parameters())
+        if fixed is None:
+            return super().get_facet_queryset(changelist)
+        counts = tally_by(self.tally_field, fixed, changelist.queryset.db)
+        return {key: counts.get(value, 0) for key, value in self.facet_keys()}
+
+
+class StatusFilter(TalliedFacets, admin.ChoicesFieldListFilter):
+    tally_field = "status"
+
+    def facet_keys(self):
+        # As Django's ChoicesFieldListFilter names its counts.
+        return [(f"{i}__c", value) for i, (value, _label) in enumerate(self.field.flatchoices)]
+
+
+class CategoryFilter(TalliedFacets, admin.RelatedFieldListFilter):
+    tally_field = "category_id"
+
+    def facet_keys(self):
+        # As Django's RelatedFieldListFilter names its counts.
+        return [(f"{pk}__c", pk) for pk, _name in self.lookup_choices]
+
+
+class PublishedFilter(admin.DateFieldListFilter):
+    """The publish-date filter; "show counts" counts each period over its index range, the total from the tallies."""
+
+    def get_facet_queryset(self, changelist):
+        fixed = tallied_narrowing(changelist, self.expected_parameters())
+        if fixed is None:
+            return super().get_facet_queryset(changelist)
+        listed = changelist.get_queryset(self.request, exclude_parameters=self.expected_parameters()).order_by()
+        counts = {}
+        for i, (_title, period) in enumerate(self.links):
+            if period:
+                counts[f"{i}__c"] = listed.filter(**period).count()
+            else:
+                counts[f"{i}__c"] = sum(tally_by("status", fixed, listed.db).values())
+        return counts
+
+
 class TranslationStateFilter(admin.SimpleListFilter):
     title = _("translation state")
     parameter_name = "translation"
@@ -424,7 +507,12 @@ class ArticleAdmin(KeepsFormWhenStorageFails, VersionAdmin, TabbedTranslationAdm
         "publishing",
         "translation_state",
     ]
-    list_filter = ["status", "category", TranslationStateFilter, "published_at"]
+    list_filter = [
+        ("status", StatusFilter),
+        ("category", CategoryFilter),
+        TranslationStateFilter,
+        ("published_at", PublishedFilter),
+    ]
     # The list counts once (CappedPaginator), not the whole table again for "N total".
     show_full_result_count = False
     search_fields = ["title_zh_hans", "title_en", "slug"]

@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         from django.contrib import admin
 
-        from . import archive_months, changes, links, sitemaps, translation_states  # noqa: F401 (links registers its system check)
+        from . import archive_months, changes, links, sitemaps, tallies, translation_states  # noqa: F401 (links registers its system check)
         from .admin_guards import guard_every_admin
         from .models import Article, Category, Figure, Section
 
@@ -19,7 +19,10 @@ class ArticlesConfig(AppConfig):
         # post_delete is how Django lets us see each of those rows go.
         receivers = {
             Article: lambda instance, using: changes.article_changed(
-                instance.pk, using=using, earlier_times=[instance.published_at]
+                instance.pk,
+                using=using,
+                earlier_times=[instance.published_at],
+                earlier_groups=[(instance.category_id, instance.status)],
             ),
             Section: lambda instance, using: changes.article_changed(instance.article_id, using=using),
             Figure: lambda instance, using: changes.section_changed(instance.section_id, using=using),
@@ -31,6 +34,8 @@ class ArticlesConfig(AppConfig):
             )
         # The archive's month counts follow every change.
         changes.content_changed.connect(archive_months.follow, dispatch_uid="articles.archive_months.follow")
+        # So do the editors' counts by category and status.
+        changes.content_changed.connect(tallies.follow, dispatch_uid="articles.tallies.follow")
         # So do the stored translation states the admin's filters read.
         changes.content_changed.connect(translation_states.follow, dispatch_uid="articles.translation_states.follow")
         # The sitemap index keeps each block's last change until an article in it changes.

@@ -43,6 +43,9 @@ class Change:
     # deleted article's, a moved one's): the archive's month counts follow
     # these months as well as the articles' present ones.
     earlier_times: frozenset = frozenset()
+    # The (category id, status) the changed articles had before the change:
+    # the editors' counts by category and status follow these as well.
+    earlier_groups: frozenset = frozenset()
     # The database the change was committed to.
     using: str = DEFAULT_DB_ALIAS
 
@@ -57,6 +60,7 @@ class Batch:
     pages: set = field(default_factory=set)
     site: bool = False
     earlier_times: set = field(default_factory=set)
+    earlier_groups: set = field(default_factory=set)
 
     def __call__(self):
         articles = set(self.articles)
@@ -73,6 +77,7 @@ class Batch:
             pages=frozenset(self.pages - articles),
             site=self.site,
             earlier_times=frozenset(self.earlier_times),
+            earlier_groups=frozenset(self.earlier_groups),
             using=self.using,
         )
         for receiver, result in content_changed.send_robust(sender=Change, change=change):
@@ -93,7 +98,7 @@ def pending_batch(using):
     return None
 
 
-def record(using=None, *, articles=(), sections=(), pages=(), site=False, earlier_times=()):
+def record(using=None, *, articles=(), sections=(), pages=(), site=False, earlier_times=(), earlier_groups=()):
     using = using or DEFAULT_DB_ALIAS
     batch = pending_batch(using)
     registered = batch is not None
@@ -103,18 +108,20 @@ def record(using=None, *, articles=(), sections=(), pages=(), site=False, earlie
     batch.pages.update(pages)
     batch.site = batch.site or site
     batch.earlier_times.update(moment for moment in earlier_times if moment is not None)
+    batch.earlier_groups.update(group for group in earlier_groups if group is not None)
     if not registered:
         # Outside a transaction this runs the batch at once: fill it first.
         transaction.on_commit(batch, using=using)
 
 
-def article_changed(*article_ids, using=None, earlier_times=()):
+def article_changed(*article_ids, using=None, earlier_times=(), earlier_groups=()):
     """The text, metadata or visibility of these articles changed (or they were deleted).
 
     `earlier_times`: the publish times they had before, where the change may
-    have moved them (a save that changed the time, a delete).
+    have moved them (a save that changed the time, a delete); `earlier_groups`:
+    likewise their (category id, status).
     """
-    record(using, articles=article_ids, earlier_times=earlier_times)
+    record(using, articles=article_ids, earlier_times=earlier_times, earlier_groups=earlier_groups)
 
 
 def section_changed(*section_ids, using=None):

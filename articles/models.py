@@ -67,6 +67,25 @@ class Category(models.Model):
         return reverse("articles:category", args=[self.slug])
 
 
+class ArticleTally(models.Model):
+    """How many articles of a category are in a status (drafts and published, scheduled ones too).
+
+    Kept by articles.tallies through the change path; the editors' list reads it for "show counts".
+    """
+
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="+", verbose_name=_("category"))
+    status = models.CharField(_("status"), max_length=10)
+    articles = models.PositiveIntegerField(_("articles"), default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["category", "status"], name="article_tally_group")]
+        verbose_name = _("article tally")
+        verbose_name_plural = _("article tallies")
+
+    def __str__(self):
+        return f"{self.category_id} {self.status}: {self.articles}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and its publish time has come.
@@ -270,9 +289,14 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         stamp_changes(self, self, ARTICLE_TEXT)
         super().save(*args, **kwargs)
-        earlier = getattr(self, "_stored_published_at", None)
-        changes.article_changed(self.pk, using=self._state.db, earlier_times=[earlier])
+        changes.article_changed(
+            self.pk,
+            using=self._state.db,
+            earlier_times=[getattr(self, "_stored_published_at", None)],
+            earlier_groups=[getattr(self, "_stored_group", None)],
+        )
         self._stored_published_at = self.published_at
+        self._stored_group = (self.category_id, self.status)
 
     def get_absolute_url(self):
         return reverse("articles:detail", args=[self.slug])
@@ -283,6 +307,9 @@ class Article(models.Model):
         # The publish time as stored: a save that moves the article to another
         # month has the archive count both months (articles.archive_months).
         article._stored_published_at = article.__dict__.get("published_at")
+        # Its category and status as stored, for the same reason (articles.tallies).
+        if "category_id" in article.__dict__ and "status" in article.__dict__:
+            article._stored_group = (article.category_id, article.status)
         return article
 
     def get_bilingual_url(self):

@@ -208,25 +208,33 @@ HEAD_RUM_INDEX = "articles_search_pg_head_rum"
 HEAD_GIN_INDEX = "articles_search_pg_head"
 
 
-def index_statements(rum):
-    """The statements that index articles_search_pg's documents and their heads, with RUM or with GIN."""
-    if rum:
-        return [
-            f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON articles_search_pg USING rum (document rum_tsvector_ops)",
-            f"CREATE INDEX IF NOT EXISTS {HEAD_RUM_INDEX} ON articles_search_pg USING rum (({HEAD}) rum_tsvector_ops)",
-        ]
+def index_statements(rum, head_rum=None):
+    """The statements that index articles_search_pg's documents and their heads, each with RUM or with GIN.
+
+    `rum` for the documents, `head_rum` (by default the same) for their heads.
+    """
+    head_rum = rum if head_rum is None else head_rum
     return [
-        f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_search_pg USING GIN (document)",
-        f"CREATE INDEX IF NOT EXISTS {HEAD_GIN_INDEX} ON articles_search_pg USING GIN (({HEAD}))",
+        f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON articles_search_pg USING rum (document rum_tsvector_ops)"
+        if rum
+        else f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_search_pg USING GIN (document)",
+        f"CREATE INDEX IF NOT EXISTS {HEAD_RUM_INDEX} ON articles_search_pg USING rum (({HEAD}) rum_tsvector_ops)"
+        if head_rum
+        else f"CREATE INDEX IF NOT EXISTS {HEAD_GIN_INDEX} ON articles_search_pg USING GIN (({HEAD}))",
     ]
 
 
+def rum_indexes(cursor):
+    """Which of the two RUM indexes exist (a database may rank heads in RUM and documents with ts_rank)."""
+    cursor.execute("SELECT indexname FROM pg_indexes WHERE indexname IN (%s, %s)", [RUM_INDEX, HEAD_RUM_INDEX])
+    return frozenset(name for (name,) in cursor.fetchall())
+
+
 def learn_ranking(sender, connection, **kwargs):
-    """When a PostgreSQL connection opens, note whether it ranks inside a RUM index (no query per search)."""
+    """When a PostgreSQL connection opens, note which RUM indexes it ranks inside (no query per search)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
-            connection.search_ranks_in_index = cursor.fetchone() is not None
+            connection.search_rum_indexes = rum_indexes(cursor)
 
 
 def relearn_ranking(sender, using=DEFAULT_DB_ALIAS, **kwargs):
@@ -263,7 +271,8 @@ class PostgresBackend:
 
     def start_bulk(self):
         with connection.cursor() as cursor:
-            self.bulk_rum = self.ranks_in_index(cursor)
+            # Each index is made again of the kind it was (RUM or GIN).
+            self.bulk_rum = (self.ranks_in_index(cursor), self.ranks_in_index(cursor, head=True))
             cursor.execute(f"TRUNCATE {self.table}")
             # Filled first and indexed once at the end: much quicker than
             # keeping the indexes up to date row by row.
@@ -289,7 +298,7 @@ class PostgresBackend:
     def finish_bulk(self):
         with connection.cursor() as cursor:
             cursor.execute("SET maintenance_work_mem = '1GB'")
-            for statement in index_statements(self.bulk_rum):
+            for statement in index_statements(*self.bulk_rum):
                 cursor.execute(statement)
             cursor.execute("RESET maintenance_work_mem")
             cursor.execute(f"ANALYZE {self.table}")
@@ -300,18 +309,17 @@ class PostgresBackend:
     def clear(self, cursor):
         cursor.execute(f"DELETE FROM {self.table}")
 
-    def ranks_in_index(self, cursor):
-        """Whether the RUM index (search migration 0002) is there to rank inside.
+    def ranks_in_index(self, cursor, head=False):
+        """Whether a RUM index (search migrations 0002, 0003) is there to rank the documents (or heads) inside.
 
         Looked up when the connection opens (`learn_ranking`): an index is
         not made or dropped under a running site (a test that drops one
         forgets the answer, which is then looked up again).
         """
-        known = getattr(connection, "search_ranks_in_index", None)
+        known = getattr(connection, "search_rum_indexes", None)
         if known is None:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [RUM_INDEX])
-            known = connection.search_ranks_in_index = cursor.fetchone() is not None
-        return known
+            known = connection.search_rum_indexes = rum_indexes(cursor)
+        return (HEAD_RUM_INDEX if head else RUM_INDEX) in known
 
     @contextlib.contextmanager
     def planned(self):
@@ -341,7 +349,7 @@ class PostgresBackend:
         """The `fetch` best (id, score) of the head (weights A, B) or of whole documents, best (lowest) first."""
         vector = HEAD if head else "document"
         query = "to_tsquery('english', %s)"
-        if self.ranks_in_index(cursor):
+        if self.ranks_in_index(cursor, head):
             # RUM returns the matches in rank order from the index itself:
             # the best of every match, without reading their documents.
             score = f"{vector} <=> {query}"
