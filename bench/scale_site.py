@@ -146,6 +146,8 @@ def admin_queries():
         ("list, deepest page offered", {"p": min(9, max(0, (Article.objects.count() - 1) // 100))}),
         ("show counts", {"_facets": "True"}),
         ("show counts, category filter", {"_facets": "True", "category__id__exact": category}),
+        ("show counts, status filter", {"_facets": "True", "status__exact": "draft"}),
+        ("show counts, search", {"_facets": "True", "q": "疫苗"}),
     ]
     for state in ("complete", "no-english", "no-chinese", "misaligned", "stale"):
         queries.append((f"filter translation {state}", {"translation": state}))

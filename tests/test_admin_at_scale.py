@@ -10,7 +10,7 @@ from django.test import Client
 from articles import translation_states
 from articles.models import Article, TranslationState
 
-from .factories import make_article, make_section
+from .factories import make_article, make_category, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -232,3 +232,27 @@ def test_a_search_matching_more_than_the_list_holds_lists_the_best_and_says_so(e
     assert listed(editor, {"q": "vaccine"}) == {best.pk, good.pk}
     assert "More than 2 articles match; the 2 that match best are listed" in response.content.decode()
     assert "More than" not in editor.get("/admin/articles/article/", {"q": "trial"}).content.decode()
+
+
+def test_a_search_with_show_counts_asks_the_index_once_and_says_so_once(editor, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import admin as search_admin
+
+    monkeypatch.setattr(search_admin, "MOST_MATCHES", 2)
+    make_article(slug="other", category=make_category(slug="science", name_en="Science"), title_en="Stars")
+    for number in range(4):
+        make_article(
+            slug=f"vaccine-{number}", title_en=f"Vaccine report {number}", status="draft" if number else "published"
+        )
+    with CaptureQueriesContext(connection) as queries:
+        response = editor.get("/admin/articles/article/", {"q": "vaccine", "_facets": "True"})
+    html = response.content.decode()
+    # The list and each filter's counts ask for the search's matches: the index answers once.
+    index_reads = [query["sql"] for query in queries if "articles_search" in query["sql"]]
+    assert len(index_reads) == 1, index_reads
+    assert html.count("More than 2 articles match") == 1
+    # The counts are of the two listed matches.
+    filters = html[html.index('id="changelist-filter"') :]
+    assert re.search(r">\s*Science \(0\)", filters) and re.search(r">\s*News \(2\)", filters)
