@@ -183,6 +183,10 @@ def test_an_old_article_that_matches_best_outranks_more_than_a_thousand_newer_ma
     assert article_search.search("疫苗")[0] > 1000
     assert "best-2001" in found(client, "疫苗")[:3]
     if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            # Each stored head is exactly its document's title and summary lexemes, positions too.
+            cursor.execute("SELECT COUNT(*) FROM articles_search_pg WHERE head <> ts_filter(document, '{a,b}')")
+            assert cursor.fetchone()[0] == 0
         backend = article_search.PostgresBackend()
         with connection.cursor() as cursor:
             assert backend.ranks_in_index(cursor)  # CI installs postgresql-15-rum
