@@ -4,6 +4,10 @@ import contextlib
 import time
 
 LOCALES = {"en": "en-US", "zh-hans": "zh-CN"}
+# Django's messages ("… was changed successfully"), not the desk's own notices
+# (a colleague's presence, a kept draft), which share their look and may
+# appear beside them at any moment.
+MESSAGES = "ul.messagelist:not(.desk-notices)"
 
 
 def logged_in_page(browser, live_server, name, password, locale="en-US", width=1280, height=900):

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from .admin_browser import in_language, logged_in_page
+from .admin_browser import MESSAGES, in_language, logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -141,7 +141,7 @@ def test_reader_comments_editor_approves_reader_sees_it(live_server, loaded_arch
     editor.locator("tr", has_text="韩梅梅").locator("input.action-select").check()
     editor.select_option("select[name=action]", "approve")
     editor.click("button[name=index]")
-    assert "1 comment marked as approved" in editor.locator(".messagelist").inner_text()
+    assert "1 comment marked as approved" in editor.locator(MESSAGES).inner_text()
 
     with reader.expect_response(lambda response: "/read/" in response.url) as reading:
         reader.goto(article)
@@ -203,7 +203,7 @@ def test_editor_writes_previews_and_publishes_an_article_and_a_stale_save_is_ref
     wang.locator("input[type=file][name$='-figures-0-image']").first.set_input_files(str(picture))
     shoot(wang, "admin-edit-new-article")
     wang.click("input[name=_continue]")
-    assert "was added successfully" in wang.locator(".messagelist").inner_text()
+    assert "was added successfully" in wang.locator(MESSAGES).inner_text()
     shoot(wang, "admin-edit-saved-draft")
 
     wang.goto(f"{live_server.url}/en/articles/quantum-computing-lab-opens-its-doors/")
@@ -219,7 +219,7 @@ def test_editor_writes_previews_and_publishes_an_article_and_a_stale_save_is_ref
     li = editor_page("li")
     li.goto(wang.url)
     wang.click("input[name=_continue]")
-    assert "was changed successfully" in wang.locator(".messagelist").inner_text()
+    assert "was changed successfully" in wang.locator(MESSAGES).inner_text()
 
     reader.goto(f"{live_server.url}/en/")
     assert reader.locator(".main-column").get_by_role("link", name="Quantum computing lab opens its doors").is_visible()

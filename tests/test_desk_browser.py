@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from articles.models import Article
 
-from .admin_browser import in_language, pages_of_editors
+from .admin_browser import MESSAGES, in_language, pages_of_editors
 from .factories import make_article, make_figure, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -96,7 +96,7 @@ def test_text_lost_to_a_closed_tab_is_offered_back_and_restored(live_server, art
     in_language(again, "zh-hans")
     again.fill("#id_sections-1-heading_zh_hans", "潮位计显示了什么")
     again.click("input[name=_continue]")
-    assert "was changed successfully" in again.locator(".messagelist").inner_text()
+    assert "was changed successfully" in again.locator(MESSAGES).inner_text()
     article.refresh_from_db()
     assert article.title_en == "Tides of the Pearl River, measured"
     assert [s.heading_en for s in article.sections.order_by("position")] == ["Measuring", "What the gauges showed"]
@@ -123,7 +123,7 @@ def test_a_draft_the_save_already_holds_is_not_offered_even_if_the_saved_page_ne
         "  .filter(([k]) => k.startsWith('newsroom.draft.'))))"
     )
     again.click("input[name=_continue]")
-    assert "was changed successfully" in again.locator(".messagelist").inner_text()
+    assert "was changed successfully" in again.locator(MESSAGES).inner_text()
     again.evaluate(
         "kept => { for (const [k, v] of Object.entries(JSON.parse(kept))) localStorage.setItem(k, v); }", kept
     )
@@ -215,7 +215,7 @@ def test_leaving_a_changed_form_asks_first_and_saving_it_does_not(live_server, a
     assert zhang.input_value("#id_title_en") == "Tides, unsaved"
 
     zhang.click("input[name=_save]")
-    assert "was changed successfully" in zhang.locator(".messagelist").inner_text()
+    assert "was changed successfully" in zhang.locator(MESSAGES).inner_text()
     assert dialogs == ["beforeunload"]
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.models import User
 
 from articles.models import Article, Section
 
-from .admin_browser import LOCALES, logged_in_page
+from .admin_browser import LOCALES, MESSAGES, logged_in_page
 from .factories import make_article, make_category, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -91,7 +91,7 @@ def test_an_editor_translates_a_section_pair_by_pair_and_its_state_clears(live_s
         )
         page.locator(f"#section-{first.pk} .tr-save button").click()
         page.wait_for_load_state()
-        assert "The translation of 1 section was saved." in page.locator(".messagelist").inner_text()
+        assert "The translation of 1 section was saved." in page.locator(MESSAGES).inner_text()
         assert pair(page, first, number).get_attribute("data-state") == "current"
         assert "Translated" in pair(page, first, number).locator(".tr-badge").inner_text()
         waiting = ["missing"] * (3 - number)
@@ -153,7 +153,7 @@ def test_a_typo_fix_in_the_original_marks_only_its_pair_and_confirming_clears_it
     assert "1 pair out of date" in page.locator(".tr-summary").inner_text()
     pair(page, second, 1).get_by_role("button", name="The translation still holds").click()
     page.wait_for_load_state()
-    assert "marked as still translated" in page.locator(".messagelist").inner_text()
+    assert "marked as still translated" in page.locator(MESSAGES).inner_text()
     assert [pair(page, second, n).get_attribute("data-state") for n in (1, 2)] == ["current", "current"]
 
     reader.goto(f"{live_server.url}/en/articles/{letter.slug}/bilingual/")

@@ -13,7 +13,7 @@ from reversion.models import Version
 from articles.models import Article
 from desk.models import WorkingCopy
 
-from .admin_browser import in_language, pages_of_editors
+from .admin_browser import MESSAGES, in_language, pages_of_editors
 from .factories import make_article, make_figure, make_section
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -60,7 +60,7 @@ def keep_a_working_copy(page, live_server, article, title, body):
     page.fill("#id_title_en", title)
     page.fill("#id_sections-0-body_en", body)
     page.click("input[name=_working_copy]")
-    assert "Saved as a working copy" in page.locator(".messagelist").inner_text()
+    assert "Saved as a working copy" in page.locator(MESSAGES).inner_text()
 
 
 def test_a_working_copy_is_previewed_while_readers_see_the_published_text_then_published(
@@ -88,7 +88,7 @@ def test_a_working_copy_is_previewed_while_readers_see_the_published_text_then_p
     assert lisi.input_value("#id_title_en") == "Tides of the Pearl River, corrected"
     lisi.click("text=Publish the working copy")
     lisi.click("input[type=submit][value='Publish the working copy']")
-    assert "The working copy is published" in lisi.locator(".messagelist").inner_text()
+    assert "The working copy is published" in lisi.locator(MESSAGES).inner_text()
 
     reader.reload()
     assert reader.locator("h1").inner_text() == "Tides of the Pearl River, corrected"
@@ -105,7 +105,7 @@ def test_a_discarded_working_copy_changes_nothing(live_server, article, open_as,
     lisi.goto(change_url(live_server, article))
     lisi.click(".working-copy-notice >> text=Discard the working copy")
     lisi.click("input[type=submit][value='Discard the working copy']")
-    assert "The working copy was discarded" in lisi.locator(".messagelist").inner_text()
+    assert "The working copy was discarded" in lisi.locator(MESSAGES).inner_text()
     in_language(lisi, "en")
     assert lisi.input_value("#id_title_en") == "Tides of the Pearl River"
 
