@@ -203,17 +203,17 @@ class SqliteBackend:
 RUM_INDEX = "articles_search_pg_rum"
 GIN_INDEX = "articles_search_pg_document"
 # The head of a document: its title (A) and summary (B) lexemes, stored and
-# indexed on their own (search migrations 0003, 0004). Stored, not worked
-# out from the document: a head match read from the table (a phrase's
-# recheck, its rank) then reads a few hundred bytes, not the whole
-# document from TOAST (a four-character phrase: 392 → 30 ms at a million).
-HEAD = "head"
+# indexed in a table of their own (search migrations 0003, 0004). Stored,
+# not worked out from the document: a head match read back (a phrase's
+# recheck, its rank) then reads a few hundred bytes, not the whole document
+# from TOAST (a four-character phrase read 54,000 blocks at a million).
+HEAD_TABLE = "articles_search_pg_heads"
 HEAD_RUM_INDEX = "articles_search_pg_head_rum"
 HEAD_GIN_INDEX = "articles_search_pg_head"
 
 
 def index_statements(rum, head_rum=None):
-    """The statements that index articles_search_pg's documents and their heads, each with RUM or with GIN.
+    """The statements that index the documents and their heads, each with RUM or with GIN.
 
     `rum` for the documents, `head_rum` (by default the same) for their heads.
     """
@@ -222,9 +222,9 @@ def index_statements(rum, head_rum=None):
         f"CREATE INDEX IF NOT EXISTS {RUM_INDEX} ON articles_search_pg USING rum (document rum_tsvector_ops)"
         if rum
         else f"CREATE INDEX IF NOT EXISTS {GIN_INDEX} ON articles_search_pg USING GIN (document)",
-        f"CREATE INDEX IF NOT EXISTS {HEAD_RUM_INDEX} ON articles_search_pg USING rum ({HEAD} rum_tsvector_ops)"
+        f"CREATE INDEX IF NOT EXISTS {HEAD_RUM_INDEX} ON {HEAD_TABLE} USING rum (head rum_tsvector_ops)"
         if head_rum
-        else f"CREATE INDEX IF NOT EXISTS {HEAD_GIN_INDEX} ON articles_search_pg USING GIN ({HEAD})",
+        else f"CREATE INDEX IF NOT EXISTS {HEAD_GIN_INDEX} ON {HEAD_TABLE} USING GIN (head)",
     ]
 
 
@@ -263,13 +263,15 @@ class PostgresBackend:
 
     def store(self, cursor, rows, fresh=False):
         """Write (id, title, summary, body) rows, replacing what the index held for them."""
+        texts = " FROM (SELECT %s::bigint AS id, %s::text AS title, %s::text AS summary, %s::text AS body) AS texts"
         cursor.executemany(
-            f"INSERT INTO {self.table} (article_id, document, head) SELECT %s::bigint, "
-            + self.document.format("")
-            + ", "
-            + self.head.format("")
-            + " FROM (SELECT %s::text AS title, %s::text AS summary, %s::text AS body) AS texts "
-            "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document, head = EXCLUDED.head",
+            f"INSERT INTO {self.table} (article_id, document) SELECT id, {self.document.format('')}{texts} "
+            "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+            rows,
+        )
+        cursor.executemany(
+            f"INSERT INTO {HEAD_TABLE} (article_id, head) SELECT id, {self.head.format('')}{texts} "
+            "ON CONFLICT (article_id) DO UPDATE SET head = EXCLUDED.head",
             rows,
         )
 
@@ -277,7 +279,7 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             # Each index is made again of the kind it was (RUM or GIN).
             self.bulk_rum = (self.ranks_in_index(cursor), self.ranks_in_index(cursor, head=True))
-            cursor.execute(f"TRUNCATE {self.table}")
+            cursor.execute(f"TRUNCATE {self.table}, {HEAD_TABLE}")
             # Filled first and indexed once at the end: much quicker than
             # keeping the indexes up to date row by row.
             for index in (RUM_INDEX, GIN_INDEX, HEAD_RUM_INDEX, HEAD_GIN_INDEX):
@@ -293,13 +295,10 @@ class PostgresBackend:
             with cursor.cursor.copy("COPY search_texts (id, title, summary, body) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
-            cursor.execute(
-                f"INSERT INTO {self.table} (article_id, document, head) SELECT id, "
-                + self.document.format("t.")
-                + ", "
-                + self.head.format("t.")
-                + " FROM search_texts t"
-            )
+            for table, column, vector in ((self.table, "document", self.document), (HEAD_TABLE, "head", self.head)):
+                cursor.execute(
+                    f"INSERT INTO {table} (article_id, {column}) SELECT id, {vector.format('t.')} FROM search_texts t"
+                )
 
     def finish_bulk(self):
         with connection.cursor() as cursor:
@@ -307,13 +306,15 @@ class PostgresBackend:
             for statement in index_statements(*self.bulk_rum):
                 cursor.execute(statement)
             cursor.execute("RESET maintenance_work_mem")
-            cursor.execute(f"ANALYZE {self.table}")
+            cursor.execute(f"ANALYZE {self.table}, {HEAD_TABLE}")
 
     def remove(self, cursor, pk):
-        cursor.execute(f"DELETE FROM {self.table} WHERE article_id = %s", [pk])
+        for table in (self.table, HEAD_TABLE):
+            cursor.execute(f"DELETE FROM {table} WHERE article_id = %s", [pk])
 
     def clear(self, cursor):
-        cursor.execute(f"DELETE FROM {self.table}")
+        for table in (self.table, HEAD_TABLE):
+            cursor.execute(f"DELETE FROM {table}")
 
     def ranks_in_index(self, cursor, head=False):
         """Whether a RUM index (search migrations 0002, 0003) is there to rank the documents (or heads) inside.
@@ -341,19 +342,23 @@ class PostgresBackend:
             cursor.execute("SET LOCAL enable_seqscan = off")
             yield cursor
 
+    def where(self, head):
+        """The table and the vector column of the heads, or of the whole documents."""
+        return (HEAD_TABLE, "head") if head else (self.table, "document")
+
     def count(self, cursor, terms, head):
-        vector = HEAD if head else "s.document"
+        table, vector = self.where(head)
         visible, visible_params = visible_sql("a.id")
         cursor.execute(
-            f"SELECT COUNT(*) FROM (SELECT 1 FROM {self.table} s JOIN articles_article a ON a.id = s.article_id "
-            f"WHERE {vector} @@ to_tsquery('english', %s) AND {visible} LIMIT {COUNT_CAP + 1}) AS capped",
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} s JOIN articles_article a ON a.id = s.article_id "
+            f"WHERE s.{vector} @@ to_tsquery('english', %s) AND {visible} LIMIT {COUNT_CAP + 1}) AS capped",
             [self.tsquery(terms), *visible_params],
         )
         return cursor.fetchone()[0]
 
     def best(self, cursor, terms, head, fetch):
         """The `fetch` best (id, score) of the head (weights A, B) or of whole documents, best (lowest) first."""
-        vector = HEAD if head else "document"
+        table, vector = self.where(head)
         query = "to_tsquery('english', %s)"
         if self.ranks_in_index(cursor, head):
             # RUM returns the matches in rank order from the index itself:
@@ -364,7 +369,7 @@ class PostgresBackend:
             score = f"-ts_rank({vector}, {query})"
         tsquery = self.tsquery(terms)
         cursor.execute(
-            f"SELECT article_id, {score} AS score FROM {self.table} WHERE {vector} @@ {query} ORDER BY score LIMIT %s",
+            f"SELECT article_id, {score} AS score FROM {table} WHERE {vector} @@ {query} ORDER BY score LIMIT %s",
             [tsquery, tsquery, fetch],
         )
         return cursor.fetchall()

@@ -59,7 +59,12 @@ def index_rows(article_id):
     key = "article_id" if connection.vendor == "postgresql" else "rowid"
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT COUNT(*) FROM {table} WHERE {key} = %s", [article_id])
-        return cursor.fetchone()[0]
+        rows = cursor.fetchone()[0]
+        if connection.vendor == "postgresql":
+            # The document's head is stored beside it, and goes with it.
+            cursor.execute("SELECT COUNT(*) FROM articles_search_pg_heads WHERE article_id = %s", [article_id])
+            assert cursor.fetchone()[0] == rows
+        return rows
 
 
 def documents_written(queries):
