@@ -286,11 +286,19 @@ def is_id(value):
     return value.isascii() and value.isdigit() and 0 < int(value) < 2**63
 
 
-def tally_by(field, fixed, using):
-    """{value of `field`: articles} from the tallies, narrowed to `fixed`."""
+def tally_by(field, fixed, changelist):
+    """{value of `field`: articles} from the tallies, narrowed to `fixed`.
+
+    The tallies (a row per category and status) are read once per list, not
+    once per filter that counts its choices.
+    """
+    every = changelist.__dict__.get("_tallies")
+    if every is None:
+        every = changelist._tallies = tallies.tallied(changelist.queryset.db)
     counts = collections.Counter()
-    for (category_id, status), count in tallies.tallied(using, **fixed).items():
-        counts[{"status": status, "category_id": category_id}[field]] += count
+    for (category_id, status), count in every.items():
+        if fixed.get("status", status) == status and int(fixed.get("category_id", category_id)) == category_id:
+            counts[{"status": status, "category_id": category_id}[field]] += count
     return counts
 
 
@@ -303,7 +311,7 @@ class TalliedFacets:
         fixed = tallied_narrowing(changelist, self.expected_parameters())
         if fixed is None:
             return super().get_facet_queryset(changelist)
-        counts = tally_by(self.tally_field, fixed, changelist.queryset.db)
+        counts = tally_by(self.tally_field, fixed, changelist)
         return {key: counts.get(value, 0) for key, value in self.facet_keys()}
 
 
@@ -336,7 +344,7 @@ class PublishedFilter(admin.DateFieldListFilter):
             if period:
                 counts[f"{i}__c"] = listed.filter(**period).count()
             else:
-                counts[f"{i}__c"] = sum(tally_by("status", fixed, listed.db).values())
+                counts[f"{i}__c"] = sum(tally_by("status", fixed, changelist).values())
         return counts
 
 

@@ -84,12 +84,9 @@ def follow(sender, change, **kwargs):
     recount(groups, using=change.using)
 
 
-def tallied(using="default", **fixed):
-    """{(category_id, status): articles} of every group, or of those with the `fixed` category_id and status."""
+def tallied(using="default"):
+    """{(category_id, status): articles} of every group."""
     from .models import ArticleTally
 
-    rows = ArticleTally.objects.using(using).filter(**fixed)
-    return {
-        (category_id, status): count
-        for category_id, status, count in rows.values_list("category_id", "status", "articles")
-    }
+    rows = ArticleTally.objects.using(using).values_list("category_id", "status", "articles")
+    return {(category_id, status): count for category_id, status, count in rows}
