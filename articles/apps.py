@@ -38,8 +38,8 @@ class ArticlesConfig(AppConfig):
         changes.content_changed.connect(tallies.follow, dispatch_uid="articles.tallies.follow")
         # So do the stored translation states the admin's filters read.
         changes.content_changed.connect(translation_states.follow, dispatch_uid="articles.translation_states.follow")
-        # The sitemap index keeps each block's last change until an article in it changes.
-        changes.content_changed.connect(sitemaps.forget_blocks, dispatch_uid="articles.sitemaps.forget_blocks")
+        # So do the sitemap index's summaries of its blocks.
+        changes.content_changed.connect(sitemaps.follow, dispatch_uid="articles.sitemaps.follow")
         # Every admin screen, ours and the libraries', answers impossible
         # ids and dates as bad input (the admin has registered them all by now).
         guard_every_admin(admin.site)

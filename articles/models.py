@@ -86,6 +86,24 @@ class ArticleTally(models.Model):
         return f"{self.category_id} {self.status}: {self.articles}"
 
 
+class SitemapBlock(models.Model):
+    """What one child sitemap of articles lists: a block of article ids, its published articles and their last change.
+
+    Kept by articles.sitemaps through the change path; the sitemap index reads it.
+    """
+
+    number = models.PositiveBigIntegerField(_("block"), primary_key=True)
+    listed = models.PositiveIntegerField(_("published articles"), default=0)
+    lastmod = models.DateTimeField(_("last change"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sitemap block")
+        verbose_name_plural = _("sitemap blocks")
+
+    def __str__(self):
+        return f"sitemap block {self.number}: {self.listed}"
+
+
 class ArticleQuerySet(models.QuerySet):
     def published(self):
         """What readers may see: published, and its publish time has come.

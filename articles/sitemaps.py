@@ -20,8 +20,9 @@ address is one `reverse()` per file, completed with each slug, and the XML
 is written directly.
 
 The page cache (pagecache.middleware) keeps these files under the content
-version like every reader page, so each is built once per change; the
-index's per-block summaries outlive that (`article_blocks`).
+version like every reader page, so each is built once per change. The
+index reads each block's summary from `SitemapBlock`, kept through the
+change path (`follow`), so it is one small read however cold the cache.
 """
 
 import datetime
@@ -29,24 +30,32 @@ import re
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Count, Max
+from django.db import transaction
+from django.db.models import BigIntegerField, Count, ExpressionWrapper, F, Max
 from django.http import Http404, HttpResponse
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
 from .links import absolute_url
-from .models import Article, Category
+from .models import Article, ArticleQuerySet, Category, SitemapBlock
 
 # Ids per child sitemap; three addresses each (one per reading language).
+# The kept summaries (SitemapBlock) are numbered by it: a change to it needs
+# recount_all() (a data migration).
 ARTICLES_PER_SITEMAP = 2500
 # The sitemap protocol's limits for one file.
 MAX_URLS = 50_000
 MAX_BYTES = 50 * 1024 * 1024
 SECTIONS = ("pages", "articles")
-# How long the index keeps a block's summary when nothing in it changes.
-BLOCK_SECONDS = 24 * 3600
+# The summary of what a block lists: its published articles and each of their change times.
+SUMMARY = {
+    "listed": Count("pk"),
+    "updated": Max("updated_at"),
+    "chinese": Max("chinese_changed_at"),
+    "english": Max("english_changed_at"),
+    "shown": Max("published_at"),
+}
 # A page number: digits only, no sign, no leading zero, small enough for any id column.
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,14}")
 SAFE_SLUG = re.compile(r"[-A-Za-z0-9_]+")
@@ -113,62 +122,81 @@ def xml_response(body):
     return response
 
 
-def block_key(number):
-    return f"articles:sitemap-block:{ARTICLES_PER_SITEMAP}:{number}"
-
-
 def block_of(article_id):
     return (article_id - 1) // ARTICLES_PER_SITEMAP + 1
 
 
-def block_summary(number):
-    """(whether the block lists an article, its latest change): one range scan of the primary key."""
+def visible(Article, using):
+    """What readers may see (ArticleQuerySet.published), of a model that may be a historical one."""
+    return ArticleQuerySet(model=Article, using=using).published()
+
+
+def summaries(articles):
+    """{block number: (published articles, latest change)} of the blocks `articles` (visible ones) fall in."""
+    number = ExpressionWrapper((F("pk") - 1) / ARTICLES_PER_SITEMAP + 1, output_field=BigIntegerField())
+    rows = articles.annotate(block=number).order_by().values("block").annotate(**SUMMARY)
+    return {
+        row["block"]: (row["listed"], last_change(row["updated"], row["chinese"], row["english"], row["shown"]))
+        for row in rows
+    }
+
+
+def block_summary(articles, number):
+    """(published articles, latest change) of one block: one range scan of the primary key."""
     first = (number - 1) * ARTICLES_PER_SITEMAP + 1
-    found = (
-        Article.objects.published()
-        .filter(pk__gte=first, pk__lt=first + ARTICLES_PER_SITEMAP)
-        .aggregate(
-            listed=Count("pk"),
-            updated=Max("updated_at"),
-            chinese=Max("chinese_changed_at"),
-            english=Max("english_changed_at"),
-            shown=Max("published_at"),
+    found = articles.filter(pk__gte=first, pk__lt=first + ARTICLES_PER_SITEMAP).aggregate(**SUMMARY)
+    return found.pop("listed"), last_change(*found.values())
+
+
+def recount_all(using="default", Article=Article, SitemapBlock=SitemapBlock):
+    """Summarise every block afresh, in one pass (after a bulk load). Models may be historical ones."""
+    rows = SitemapBlock._base_manager.db_manager(using)
+    with transaction.atomic(using=using):
+        found = summaries(visible(Article, using))
+        rows.all().delete()
+        rows.bulk_create(
+            (
+                SitemapBlock(number=number, listed=listed, lastmod=lastmod)
+                for number, (listed, lastmod) in found.items()
+            ),
+            batch_size=500,
         )
-    )
-    return bool(found.pop("listed")), last_change(*found.values())
 
 
-def article_blocks():
-    """[(page number, lastmod)] of the id blocks that hold a published article, in order.
+def recount(numbers, using="default"):
+    """Summarise these blocks again and store them.
 
-    Reading every published article for this took seconds at a million, on
-    every change. Each block's summary is kept in the site's cache
-    (BLOCK_SECONDS) and dropped when an article in it changes
-    (`forget_blocks`, through articles.changes), so after a change one block
-    of ARTICLES_PER_SITEMAP ids is read again, not the archive.
+    Each block's row is locked before it is read, so of two changes to one
+    block the later summary is the one kept (on SQLite the whole transaction
+    holds the one write lock).
     """
-    last = Article.objects.aggregate(last=Max("pk"))["last"]
-    if last is None:
-        return []
-    numbers = range(1, block_of(last) + 1)
-    kept = cache.get_many([block_key(number) for number in numbers])
-    found, fresh = [], {}
-    for number in numbers:
-        summary = kept.get(block_key(number))
-        if summary is None:
-            summary = fresh[block_key(number)] = block_summary(number)
-        listed, lastmod = summary
-        if listed:
-            found.append((number, lastmod))
-    if fresh:
-        cache.set_many(fresh, BLOCK_SECONDS)
-    return found
+    numbers = sorted(set(numbers))
+    if not numbers:
+        return
+    rows = SitemapBlock.objects.using(using)
+    articles = visible(Article, using)
+    with transaction.atomic(using=using):
+        rows.bulk_create([SitemapBlock(number=number) for number in numbers], ignore_conflicts=True)
+        list(rows.select_for_update().filter(number__in=numbers).values_list("pk"))
+        for number in numbers:
+            listed, lastmod = block_summary(articles, number)
+            rows.filter(number=number).update(listed=listed, lastmod=lastmod)
 
 
-def forget_blocks(sender, change, **kwargs):
-    """content_changed: the blocks of the articles that changed (added, edited, deleted, come due) are read again."""
-    if change.articles:
-        cache.delete_many(sorted({block_key(block_of(pk)) for pk in change.articles}))
+def follow(sender, change, **kwargs):
+    """Receiver of content_changed: summarise again the blocks of the articles that changed.
+
+    Added, edited, deleted or come due (pagecache records a scheduled
+    article's coming as a change of it): an article's block is fixed by its
+    id, so the blocks it was in and is in are the same.
+    """
+    recount({block_of(pk) for pk in change.articles}, using=change.using)
+
+
+def article_blocks(using="default"):
+    """[(page number, lastmod)] of the id blocks that hold a published article, in order: one read of the kept rows."""
+    rows = SitemapBlock.objects.using(using).filter(listed__gt=0).order_by("number")
+    return list(rows.values_list("number", "lastmod"))
 
 
 def sitemap_index(request):

@@ -32,7 +32,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles import archive_months, changes, corpus, tallies, translation_states
+from articles import archive_months, changes, corpus, sitemaps, tallies, translation_states
 from articles.archive import ensure_categories
 from articles.models import Article, Category, Figure, Section
 
@@ -75,6 +75,7 @@ class Command(BaseCommand):
                 deleted = delete_synthetic()
                 archive_months.recount_all()
                 tallies.recount_all()
+                sitemaps.recount_all()
             changes.site_changed()
             if verbose:
                 self.stdout.write(f"Deleted {deleted} synthetic articles.")
@@ -126,11 +127,12 @@ class Command(BaseCommand):
             call_command("rebuild_search_index", verbosity=options["verbosity"])
             if verbose:
                 self.stdout.write(f"Search index rebuilt in {time.perf_counter() - index_started:.1f} s.")
-        # The rows bypassed the change path: count the archive's months and the
-        # editors' tallies afresh, then drop the whole page cache (every page
-        # may list the new articles).
+        # The rows bypassed the change path: count the archive's months, the
+        # editors' tallies and the sitemap's blocks afresh, then drop the whole
+        # page cache (every page may list the new articles).
         archive_months.recount_all()
         tallies.recount_all()
+        sitemaps.recount_all()
         translation_states.store_all()
         changes.site_changed()
 
