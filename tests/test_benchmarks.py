@@ -91,3 +91,12 @@ def test_scale_builds_a_small_archive_and_measures_every_row(tmp_path):
     assert searches[-1] == "0", out  # the query with no hit
     assert re.search(r"^search: planted 2001 article, rank for \S+ +1\.0 +1\.0 +3 +rank +met", out, re.M), out
     assert len(re.findall(r" (?:met|NOT met) ", out)) >= 10, out
+    if not postgresql:
+        # The bulk load's merge settings are put back: later edits merge as usual.
+        import sqlite3
+
+        database = sqlite3.connect(tmp_path / f"realistic-{articles}.sqlite3")
+        for table in ("articles_search_fts", "articles_search_head"):
+            config = dict(database.execute(f"SELECT k, v FROM {table}_config WHERE k != 'version'"))
+            assert config == {"automerge": 4, "crisismerge": 16}, (table, config)
+        database.close()
