@@ -340,3 +340,15 @@ def test_generated_articles_are_in_the_index_and_gone_with_their_deletion():
     call_command("generate_articles", 0, delete=True, verbosity=0)
     assert kept_blocks() == summarised_afresh()
     assert sum(listed for listed, _lastmod in kept_blocks().values()) == 1
+
+
+def test_a_double_submit_lists_the_article_once_with_its_latest_save(small_sitemaps):
+    article = make_article(slug="twice")
+    article.title_en = "Saved twice"
+    article.save()
+    once = kept_blocks()
+    article.save()
+    # Listed once, as after one save; its lastmod is the second save's.
+    assert kept_blocks().keys() == once.keys()
+    assert kept_blocks() == summarised_afresh()
+    assert [listed for listed, _lastmod in kept_blocks().values()] == [1]
